@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+using Threadline.Features.Demo;
+using Threadline.Features.Plm.Import;
+using Threadline.Hosting;
+
+namespace Threadline.Cli;
+
+/// <summary>The verbs of the one executable. Each feature that owns a verb builds its own command.</summary>
+public static class ThreadlineCli
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Threadline: the digital-thread server. PLM records, installed base, telemetry and twins on one server.");
+        root.Subcommands.Add(ServerCommands.Serve());
+        root.Subcommands.Add(DemoCommand.Create());
+        var import = new Command("import", "Load records from files exported by other systems.");
+        import.Subcommands.Add(ImportBomCommand.Create());
+        root.Subcommands.Add(import);
+        return root;
+    }
+}
+
+/// <summary>Options and plumbing shared by the verbs that run the server or open its stores.</summary>
+public static class ServerCommands
+{
+    public static Option<string> UrlsOption() => new("--urls")
+    {
+        Description = $"Addresses to listen on, separated by ';'. Default {ServerHost.DefaultUrls}.",
+    };
+
+    public static Option<string> DataOption() => new("--data")
+    {
+        Description = "Folder for the embedded stores (SQLite file, later the time series). Default ./data.",
+    };
+
+    public static Command Serve()
+    {
+        var urls = UrlsOption();
+        var data = DataOption();
+        var command = new Command("serve", "Run the server on embedded defaults (SQLite under the data folder) or on the configured engines.")
+        {
+            urls, data,
+        };
+        command.SetAction((result, ct) => RunServerAsync(Flags(result.GetValue(urls), result.GetValue(data)), seed: null, ct));
+        return command;
+    }
+
+    public static Dictionary<string, string?> Flags(string? urls, string? data) => new()
+    {
+        ["Urls"] = urls,
+        ["DataDirectory"] = data,
+    };
+
+    /// <summary>Builds, migrates, optionally seeds, and serves until stopped. Bad configuration ends it with exit code 2.</summary>
+    public static async Task<int> RunServerAsync(
+        IReadOnlyDictionary<string, string?> flags,
+        Func<IServiceProvider, CancellationToken, Task>? seed,
+        CancellationToken cancellationToken)
+    {
+        return await WithConfigurationErrorsReported(async () =>
+        {
+            var app = ServerHost.Build(ServerHost.CreateBuilder(flags));
+            await ServerHost.StartAsync(app, seed, cancellationToken);
+            await app.WaitForShutdownAsync(cancellationToken);
+            await app.StopAsync(CancellationToken.None);
+            return 0;
+        });
+    }
+
+    public static async Task<int> WithConfigurationErrorsReported(Func<Task<int>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (OptionsValidationException invalid)
+        {
+            await Console.Error.WriteLineAsync("threadline: the configuration is not valid:");
+            foreach (var failure in invalid.Failures)
+            {
+                await Console.Error.WriteLineAsync("  - " + failure);
+            }
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Threadline.Cli;
+using Threadline.Features.Plm;
+
+namespace Threadline.Features.Demo;
+
+/// <summary>`threadline demo`: serve, after seeding the demo pump family if it is not there yet.</summary>
+public static class DemoCommand
+{
+    public static Command Create()
+    {
+        var urls = ServerCommands.UrlsOption();
+        var data = ServerCommands.DataOption();
+        var command = new Command("demo", "Run the server with a seeded demo data set: the CP-4720 centrifugal pump family.")
+        {
+            urls, data,
+        };
+        command.SetAction((result, ct) =>
+        {
+            var flags = ServerCommands.Flags(result.GetValue(urls), result.GetValue(data));
+            flags["Logging:Format"] = "text";
+            return ServerCommands.RunServerAsync(flags, SeedAsync, ct);
+        });
+        return command;
+    }
+
+    private static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var seeded = await DemoPumpFamily.SeedAsync(services.GetRequiredService<PlmService>(), ct);
+        var urls = services.GetRequiredService<IConfiguration>()["Urls"] ?? Hosting.ServerHost.DefaultUrls;
+        var root = urls.Split(';')[0].TrimEnd('/');
+        Console.WriteLine(seeded ? "Seeded the CP-4720 pump family." : "Demo data already present; left as it is.");
+        Console.WriteLine($"""
+            Threadline demo on {root}
+              {root}/api/items/{DemoPumpFamily.Pump}
+              {root}/api/items/{DemoPumpFamily.Pump}/bom?serial=SN00350&at=2026-01-10
+              {root}/api/items/{DemoPumpFamily.Pump}/bom?serial=SN00420&at=2026-03-14
+              {root}/api/items/40-6310/where-used?at=2025-06-01
+              {root}/openapi/v1.json   {root}/health
+            Ctrl+C stops it.
+            """);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+using Threadline.Api;
+using Threadline.Features.Plm;
+using Threadline.Storage;
+
+namespace Threadline.Hosting;
+
+/// <summary>The server's table of contents: what it registers and what it maps. Used by serve, demo and the tests.</summary>
+public static class ServerHost
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    public static WebApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> flags)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddThreadlineSources(flags);
+        builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? DefaultUrls);
+        builder.AddStructuredLogging();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddStorage(builder.Configuration);
+        builder.Services.AddPlm();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemMapping>();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapHealthChecks("/health");
+        app.MapPlmEndpoints();
+        return app;
+    }
+
+    /// <summary>Migrates the stores, seeds them if asked, then starts listening: no request meets an old schema or a half-seeded store.</summary>
+    public static async Task StartAsync(WebApplication app, Func<IServiceProvider, CancellationToken, Task>? seed = null, CancellationToken cancellationToken = default)
+    {
+        await app.Services.GetRequiredService<ThreadlineDb>().MigrateAsync(cancellationToken);
+        if (seed is not null)
+        {
+            await seed(app.Services, cancellationToken);
+        }
+        await app.StartAsync(cancellationToken);
+    }
+
+    private static void AddStructuredLogging(this WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        // Logging:Format = json (default for serve) writes one JSON object a line for a log collector;
+        // text is for a person watching the demo.
+        if (string.Equals(builder.Configuration["Logging:Format"], "text", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; o.UseUtcTimestamp = true; });
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
+        }
+    }
+}

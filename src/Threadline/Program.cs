@@ -1,0 +1,3 @@
+using Threadline.Cli;
+
+return await ThreadlineCli.Create().Parse(args).InvokeAsync();
