@@ -34,6 +34,11 @@ public static class BomImportPlan
             var counts = (itemsCreated, revisionsCreated, bomsWritten, bomsUnchanged);
             try
             {
+                if (parseErrors.FirstOrDefault(e => string.Equals(e.Parent, group.Key.Parent, StringComparison.OrdinalIgnoreCase)
+                        && string.Equals(e.ParentRevision, group.Key.Revision, StringComparison.OrdinalIgnoreCase)) is { } broken)
+                {
+                    throw PlmRuleException.Invalid("incomplete-bom", $"Line {broken.Line} of the same parent revision was refused");
+                }
                 RequireConsistent(groupRows);
                 var first = groupRows[0];
                 foreach (var row in groupRows)

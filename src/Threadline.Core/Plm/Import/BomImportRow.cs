@@ -17,8 +17,11 @@ public sealed record BomImportRow(
     string ChildRevision,
     DateTimeOffset? ChildReleased);
 
-/// <summary>A row the import refused, with the reason.</summary>
-public sealed record RejectedRow(int Line, string Reason);
+/// <summary>
+/// A row the import refused, with the reason. <see cref="Parent"/> and <see cref="ParentRevision"/> are kept when
+/// they could be read, so that the rest of that parent revision's rows are held back too.
+/// </summary>
+public sealed record RejectedRow(int Line, string Reason, string? Parent = null, string? ParentRevision = null);
 
 /// <summary>What an import did. Counts are of records actually changed, so a second run of the same file reports zeros.</summary>
 public sealed record BomImportReport(

@@ -64,13 +64,9 @@ public static class BomCsvReader
             {
                 rows.Add(ParseRow(line, Field));
             }
-            catch (PlmRuleException ex)
+            catch (Exception ex) when (ex is PlmRuleException or FormatException)
             {
-                errors.Add(new RejectedRow(line, ex.Message));
-            }
-            catch (FormatException ex)
-            {
-                errors.Add(new RejectedRow(line, ex.Message));
+                errors.Add(new RejectedRow(line, ex.Message, Field("parent"), Field("parent_revision")));
             }
             rowRead?.Invoke(line);
         }

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using Threadline.Testing;
+
+namespace Threadline.Hosting;
+
+public class ConfigurationValidationTests
+{
+    [Fact]
+    public async Task UnknownStorageProvider_FailsAtStartNamingTheSetting()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            ThreadlineTestServer.StartAsync(new Dictionary<string, string?> { ["Storage:Provider"] = "Oracle" }));
+        Assert.Contains("Storage:Provider", ex.Message);
+        Assert.Contains("Oracle", ex.Message);
+    }
+
+    [Fact]
+    public async Task PostgresWithoutConnectionString_FailsAtStartNamingTheSetting()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            ThreadlineTestServer.StartAsync(new Dictionary<string, string?> { ["Storage:Provider"] = "Postgres" }));
+        Assert.Contains("Storage:ConnectionString", ex.Message);
+    }
+
+    [Fact]
+    public async Task EnvironmentVariableWithThreadlinePrefix_IsRead()
+    {
+        Environment.SetEnvironmentVariable("THREADLINE__STORAGE__COMMANDTIMEOUTSECONDS", "0");
+        try
+        {
+            var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => ThreadlineTestServer.StartAsync());
+            Assert.Contains("Storage:CommandTimeoutSeconds", ex.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("THREADLINE__STORAGE__COMMANDTIMEOUTSECONDS", null);
+        }
+    }
+}
