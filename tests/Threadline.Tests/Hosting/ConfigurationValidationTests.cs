@@ -3,6 +3,11 @@ using Threadline.Testing;
 
 namespace Threadline.Hosting;
 
+/// <summary>Changes process environment variables, so it must not run beside any other test.</summary>
+[CollectionDefinition(nameof(ProcessEnvironment), DisableParallelization = true)]
+public sealed class ProcessEnvironment;
+
+[Collection(nameof(ProcessEnvironment))]
 public class ConfigurationValidationTests
 {
     [Fact]
