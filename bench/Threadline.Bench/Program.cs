@@ -1,0 +1,45 @@
+using System.Globalization;
+using Threadline.Bench.Bom;
+
+// A small command line on purpose: one benchmark today, each a verb with a few flags.
+const string Usage = "Usage: dotnet run -c Release --project bench/Threadline.Bench -- bom [--iterations N] [--sql-iterations N] [--postgres CONNSTRING]\n" +
+    "  --iterations      timed in-memory resolutions (default 2000)\n" +
+    "  --sql-iterations  timed recursive SQL queries per engine (default 100)\n" +
+    "  --postgres        Npgsql connection string of a server where a scratch database may be created and dropped\n" +
+    "                    (default: environment variable THREADLINE_BENCH_POSTGRES; without either, SQLite only)";
+
+if (args.Length == 0 || args[0] != "bom")
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+var iterations = 2_000;
+var sqlIterations = 100;
+var postgres = Environment.GetEnvironmentVariable("THREADLINE_BENCH_POSTGRES");
+for (var i = 1; i < args.Length; i++)
+{
+    string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+    switch (args[i])
+    {
+        case "--iterations":
+            iterations = int.Parse(Value(), CultureInfo.InvariantCulture);
+            break;
+        case "--sql-iterations":
+            sqlIterations = int.Parse(Value(), CultureInfo.InvariantCulture);
+            break;
+        case "--postgres":
+            postgres = Value();
+            break;
+        default:
+            Console.Error.WriteLine($"Unknown option '{args[i]}'.\n{Usage}");
+            return 2;
+    }
+}
+if (iterations < 1 || sqlIterations < 1)
+{
+    Console.Error.WriteLine("--iterations and --sql-iterations must be at least 1.");
+    return 2;
+}
+
+return await BomBenchmark.RunAsync(new BomBenchmarkOptions(iterations, sqlIterations, string.IsNullOrWhiteSpace(postgres) ? null : postgres));
