@@ -25,8 +25,11 @@ public sealed record RulModelOptions
     /// <summary>Fewest training rows in a leaf (default 20).</summary>
     public int MinRowsPerLeaf { get; init; } = 20;
 
-    /// <summary>Folds (split by unit) for the out-of-fold residuals behind the interval (default 5; 0 or 1 gives no interval).</summary>
-    public int Folds { get; init; } = 5;
+    /// <summary>
+    /// Folds (split by unit) for the out-of-fold residuals behind the interval (default 3; 0 or 1 gives no interval).
+    /// Fold models use half the trees at twice the learning rate, which keeps training on FD001 well under a minute on 2 cores.
+    /// </summary>
+    public int Folds { get; init; } = 3;
 
     /// <summary>Share of outcomes the interval should hold (default 0.8: the 10th to 90th residual percentile).</summary>
     public double IntervalCoverage { get; init; } = 0.8;
@@ -102,7 +105,7 @@ public sealed class RulModel
             {
                 var trainRows = perUnit.Where((_, i) => i % options.Folds != fold).SelectMany(r => r);
                 var heldOut = perUnit.Where((_, i) => i % options.Folds == fold).SelectMany(r => r).ToArray();
-                var foldModel = Fit(ml, schema, trainRows, options);
+                var foldModel = Fit(ml, schema, trainRows, options with { Trees = Math.Max(1, options.Trees / 2), LearningRate = options.LearningRate * 2 });
                 var predicted = Score(ml, schema, foldModel, heldOut);
                 for (var i = 0; i < heldOut.Length; i++)
                 {
