@@ -3,32 +3,38 @@ namespace Threadline.Prediction.Anomaly;
 /// <summary>Settings of <see cref="StreamingAnomalyDetector"/>. Defaults are the ones measured in docs/benchmarks.md.</summary>
 public sealed record AnomalyDetectorOptions
 {
-    /// <summary>Rate of the slow baseline, per point (default 0.01: a memory of about 100 points).</summary>
-    public double SlowRate { get; init; } = 0.01;
+    /// <summary>Rate of the slow baseline, per point (default 0.003: a memory of about 300 points).</summary>
+    public double SlowRate { get; init; } = 0.003;
 
-    /// <summary>Rate of the fast baseline, per point (default 0.1).</summary>
-    public double FastRate { get; init; } = 0.1;
+    /// <summary>Rate of the fast baseline, per point (default 0.2).</summary>
+    public double FastRate { get; init; } = 0.2;
 
-    /// <summary>Points of raw-score history the likelihood compares against (default 2000).</summary>
-    public int LikelihoodHistory { get; init; } = 2000;
+    /// <summary>Points of raw-score history the likelihood compares against (default 8000).</summary>
+    public int LikelihoodHistory { get; init; } = 8000;
 
-    /// <summary>Points averaged into the recent raw score (default 10).</summary>
-    public int ShortWindow { get; init; } = 10;
+    /// <summary>Points averaged into the recent raw score (default 5).</summary>
+    public int ShortWindow { get; init; } = 5;
 
     /// <summary>Points before any score above 0 is given (default 100); the likelihood needs a history to compare with.</summary>
     public int Warmup { get; init; } = 100;
 
-    /// <summary>How far outside the range seen so far a value must be, as a share of that range, to count as new ground (default 0.05).</summary>
-    public double SpatialTolerance { get; init; } = 0.05;
+    /// <summary>How far outside the range seen so far a value must be, as a share of that range, to count as new ground (default 0.02).</summary>
+    public double SpatialTolerance { get; init; } = 0.02;
 
-    /// <summary>Weight of the hour-of-day context baseline (default true): a value usual at 3 a.m. is judged against 3 a.m.</summary>
+    /// <summary>Whether to keep an hour-of-day baseline too (default true): a value usual at 3 a.m. is judged against 3 a.m.</summary>
     public bool UseTimeOfDayContext { get; init; } = true;
 
-    /// <summary>Points after a high score during which further scores are damped (default 0: off).</summary>
-    public int Refractory { get; init; }
+    /// <summary>
+    /// Points after a score of at least <see cref="RefractoryTrigger"/> during which lower scores are damped (default 200).
+    /// One event should raise one alarm: the echoes of an anomaly that has already been reported are noise to an operator.
+    /// </summary>
+    public int Refractory { get; init; } = 200;
 
-    /// <summary>Which raw-score transform to use, for experiments (default 0).</summary>
-    public int Variant { get; init; }
+    /// <summary>Score that starts a refractory period (default 0.2).</summary>
+    public double RefractoryTrigger { get; init; } = 0.2;
+
+    /// <summary>Factor applied to damped scores (default 0.5).</summary>
+    public double RefractoryDamping { get; init; } = 0.5;
 }
 
 /// <summary>
@@ -100,12 +106,8 @@ public sealed class StreamingAnomalyDetector
             }
         }
 
-        var raw = _options.Variant switch
-        {
-            1 => Math.Tanh(surprise / 4),
-            2 => Math.Log(1 + surprise),
-            _ => 1 - Math.Exp(-surprise / 4),
-        };
+        // Squashing keeps one enormous outlier from inflating the history's variance and hiding the next anomaly.
+        var raw = Math.Tanh(surprise / 4);
 
         _recent.Enqueue(raw);
         _recentSum += raw;
@@ -131,9 +133,9 @@ public sealed class StreamingAnomalyDetector
         {
             if (_count - _lastAlarm <= _options.Refractory && score <= _lastAlarmScore)
             {
-                score *= 0.5;
+                score *= _options.RefractoryDamping;
             }
-            else if (score >= 0.5)
+            else if (score >= _options.RefractoryTrigger)
             {
                 _lastAlarm = _count;
                 _lastAlarmScore = score;
