@@ -3,8 +3,8 @@ namespace Threadline.Prediction.Anomaly;
 /// <summary>Settings of <see cref="StreamingAnomalyDetector"/>. Defaults are the ones measured in docs/benchmarks.md.</summary>
 public sealed record AnomalyDetectorOptions
 {
-    /// <summary>Rate of the slow baseline, per point (default 0.003: a memory of about 300 points).</summary>
-    public double SlowRate { get; init; } = 0.003;
+    /// <summary>Rate of the slow baseline, per point (default 0.005: a memory of about 200 points).</summary>
+    public double SlowRate { get; init; } = 0.005;
 
     /// <summary>Rate of the fast baseline, per point (default 0.2).</summary>
     public double FastRate { get; init; } = 0.2;
@@ -33,6 +33,15 @@ public sealed record AnomalyDetectorOptions
     /// <summary>Score that starts a refractory period (default 0.2).</summary>
     public double RefractoryTrigger { get; init; } = 0.2;
 
+    /// <summary>
+    /// How much each recent alarm beyond the first (counted with a decay of about <see cref="FatigueMemory"/> points) divides later
+    /// scores (default 0.2). A signal that alarms often is bursty by nature, and the bar for the next alarm should rise with it.
+    /// </summary>
+    public double AlarmFatigue { get; init; } = 0.2;
+
+    /// <summary>Memory of the alarm count behind <see cref="AlarmFatigue"/>, in points (default 3000).</summary>
+    public int FatigueMemory { get; init; } = 3000;
+
     /// <summary>Factor applied to damped scores (default 0.5).</summary>
     public double RefractoryDamping { get; init; } = 0.5;
 }
@@ -44,7 +53,8 @@ public sealed record AnomalyDetectorOptions
 /// the previous value, and from the hour-of-day baseline, each in its own standard deviations. That raw surprise is then turned
 /// into an anomaly likelihood (after Ahmad et al. 2017, Numenta): how improbable the average of the last few raw scores is under
 /// the distribution of raw scores over the longer history, on a log scale so 0.5 means one in 100,000. A value outside everything
-/// seen so far scores 1.
+/// seen so far scores 1. Last, alarms are thinned the way an operator would want: echoes of a recent alarm are damped, and a
+/// signal that has alarmed often lately needs more surprise to alarm again.
 /// </summary>
 public sealed class StreamingAnomalyDetector
 {
@@ -65,6 +75,7 @@ public sealed class StreamingAnomalyDetector
     private long _count;
     private long _lastAlarm = long.MinValue / 2;
     private double _lastAlarmScore;
+    private double _recentAlarms;
 
     /// <summary>Creates a detector with no history.</summary>
     public StreamingAnomalyDetector(AnomalyDetectorOptions? options = null)
@@ -129,6 +140,12 @@ public sealed class StreamingAnomalyDetector
             }
         }
 
+        if (_options.AlarmFatigue > 0)
+        {
+            score /= 1 + _options.AlarmFatigue * Math.Max(0, _recentAlarms - 1);
+            _recentAlarms *= 1 - 1.0 / _options.FatigueMemory;
+        }
+
         if (_options.Refractory > 0)
         {
             if (_count - _lastAlarm <= _options.Refractory && score <= _lastAlarmScore)
@@ -139,6 +156,7 @@ public sealed class StreamingAnomalyDetector
             {
                 _lastAlarm = _count;
                 _lastAlarmScore = score;
+                _recentAlarms++;
             }
         }
 
