@@ -13,11 +13,11 @@ public sealed record RulModelOptions
     /// </summary>
     public double MaxRul { get; init; } = 125;
 
-    /// <summary>Boosted trees per model (default 500).</summary>
-    public int Trees { get; init; } = 500;
+    /// <summary>Boosted trees per model (default 800).</summary>
+    public int Trees { get; init; } = 800;
 
-    /// <summary>Leaves per tree (default 16).</summary>
-    public int Leaves { get; init; } = 16;
+    /// <summary>Leaves per tree (default 8).</summary>
+    public int Leaves { get; init; } = 8;
 
     /// <summary>Shrinkage of each tree (default 0.05).</summary>
     public double LearningRate { get; init; } = 0.05;
@@ -27,12 +27,18 @@ public sealed record RulModelOptions
 
     /// <summary>
     /// Folds (split by unit) for the out-of-fold residuals behind the interval (default 3; 0 or 1 gives no interval).
-    /// Fold models use half the trees at twice the learning rate, which keeps training on FD001 well under a minute on 2 cores.
+    /// Each fold trains one model (no ensemble) with half the trees at twice the learning rate, which keeps training on FD001 well under a minute on 2 cores.
     /// </summary>
     public int Folds { get; init; } = 3;
 
     /// <summary>Share of outcomes the interval should hold (default 0.8: the 10th to 90th residual percentile).</summary>
     public double IntervalCoverage { get; init; } = 0.8;
+
+    /// <summary>
+    /// Boosted models averaged for the point prediction, each with its own seed (default 3). Row and feature sampling make single
+    /// models differ by about ±0.2 cycles RMSE on FD001; averaging smooths that out at a proportional training cost.
+    /// </summary>
+    public int EnsembleSize { get; init; } = 3;
 
     /// <summary>Seed for every random choice (default 42).</summary>
     public int Seed { get; init; } = 42;
@@ -46,7 +52,7 @@ public sealed record RulPrediction(double Rul, double Lower, double Upper);
 
 /// <summary>
 /// Predicts remaining useful life from a unit's history so far. Trained on run-to-failure histories: each cycle of each run is a
-/// sample whose target is min(cycles left, cap). Gradient-boosted regression trees (ML.NET FastTree) over
+/// sample whose target is min(cycles left, cap). An average of gradient-boosted regression tree models (ML.NET FastTree) over
 /// <see cref="RulFeatures"/> of condition-normalised sensors; the interval comes from out-of-fold residual quantiles,
 /// grouped by predicted RUL because the error grows with the distance to failure.
 /// </summary>
@@ -55,7 +61,7 @@ public sealed class RulModel
     private const int IntervalBins = 5;
 
     private readonly OperatingConditionNormaliser _normaliser;
-    private readonly ITransformer _model;
+    private readonly ITransformer[] _models;
     private readonly MLContext _ml;
     private readonly SchemaDefinition _schema;
     private readonly RulModelOptions _options;
@@ -63,13 +69,13 @@ public sealed class RulModel
     private readonly double[] _upperResidual;
 
     private RulModel(
-        OperatingConditionNormaliser normaliser, MLContext ml, SchemaDefinition schema, ITransformer model,
+        OperatingConditionNormaliser normaliser, MLContext ml, SchemaDefinition schema, ITransformer[] models,
         RulModelOptions options, double[] lowerResidual, double[] upperResidual)
     {
         _normaliser = normaliser;
         _ml = ml;
         _schema = schema;
-        _model = model;
+        _models = models;
         _options = options;
         _lowerResidual = lowerResidual;
         _upperResidual = upperResidual;
@@ -94,7 +100,10 @@ public sealed class RulModel
         schema[nameof(RulRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureLength);
 
         var perUnit = runsToFailure.Select(h => Rows(h, normaliser, options.MaxRul)).ToArray();
-        var model = Fit(ml, schema, perUnit.SelectMany(r => r), options);
+        var allRows = perUnit.SelectMany(r => r).ToArray();
+        var models = Enumerable.Range(0, Math.Max(1, options.EnsembleSize))
+            .Select(k => Fit(ml, schema, allRows, options with { Seed = options.Seed + k }))
+            .ToArray();
 
         var lower = new double[IntervalBins];
         var upper = new double[IntervalBins];
@@ -121,7 +130,7 @@ public sealed class RulModel
             }
         }
 
-        return new RulModel(normaliser, ml, schema, model, options, lower, upper);
+        return new RulModel(normaliser, ml, schema, models, options, lower, upper);
     }
 
     /// <summary>Predicts the RUL after the last recorded cycle of <paramref name="history"/>.</summary>
@@ -133,7 +142,16 @@ public sealed class RulModel
         var rows = histories
             .Select(h => new RulRow { Features = RulFeatures.AtLastCycle(h, _normaliser) })
             .ToArray();
-        var predicted = Score(_ml, _schema, _model, rows);
+        var predicted = new double[rows.Length];
+        foreach (var model in _models)
+        {
+            var scores = Score(_ml, _schema, model, rows);
+            for (var i = 0; i < predicted.Length; i++)
+            {
+                predicted[i] += scores[i] / _models.Length;
+            }
+        }
+
         return predicted.Select(p =>
         {
             var rul = Math.Clamp(p, 0, _options.MaxRul);

@@ -4,7 +4,7 @@ namespace Threadline.Prediction.Rul;
 
 public class RulModelTests
 {
-    private static readonly RulModelOptions Small = new() { Trees = 80, Leaves = 8, LearningRate = 0.1, Folds = 2 };
+    private static readonly RulModelOptions Small = new() { Trees = 80, Leaves = 8, LearningRate = 0.1, Folds = 2, EnsembleSize = 2 };
 
     [Fact]
     public void Train_OnSyntheticDegradation_PredictsHeldOutUnitsWithinTenCycles()
