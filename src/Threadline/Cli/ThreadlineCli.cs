@@ -17,6 +17,7 @@ public static class ThreadlineCli
         var import = new Command("import", "Load records from files exported by other systems.");
         import.Subcommands.Add(ImportBomCommand.Create());
         root.Subcommands.Add(import);
+        root.Subcommands.Add(Features.Bench.BenchCommands.Create());
         return root;
     }
 }
