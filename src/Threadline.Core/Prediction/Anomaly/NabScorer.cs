@@ -127,7 +127,12 @@ public static class NabScorer
             }
         }
 
-        return new SweptFile(series.Name, rows.ToArray(), windowIds.Count == 0 ? 0 : windowIds.Count);
+        if (pending.Count > 0)
+        {
+            throw new ArgumentException($"{series.Name}: window start {pending.Peek().Start:O} is not a timestamp of the series.", nameof(series));
+        }
+
+        return new SweptFile(series.Name, rows.ToArray(), windowIds.Count);
     }
 
     private static NabFileResult ScoreAt(SweptFile file, double threshold, NabProfile profile)

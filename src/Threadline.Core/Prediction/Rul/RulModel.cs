@@ -118,7 +118,12 @@ public sealed class RulModel
                 var predicted = Score(ml, schema, foldModel, heldOut);
                 for (var i = 0; i < heldOut.Length; i++)
                 {
-                    residuals[Bin(predicted[i], options.MaxRul)].Add(heldOut[i].Label - predicted[i]);
+                    // A label at the cap is a floor ("at least this much"), not a true RUL: residuals against it measure
+                    // the cap, and the many easy early-life rows would make the interval falsely narrow near the cap.
+                    if (heldOut[i].Label < options.MaxRul)
+                    {
+                        residuals[Bin(predicted[i], options.MaxRul)].Add(heldOut[i].Label - predicted[i]);
+                    }
                 }
             }
 

@@ -1,5 +1,3 @@
-using Threadline.Prediction.Anomaly;
-
 namespace Threadline.Prediction.Anomaly;
 
 public class NabScorerTests
@@ -112,5 +110,14 @@ public class NabScorerTests
         Assert.Equal(0.9, result.Threshold);
         Assert.Equal(0.859793 - 0.11 - 1, result.RawScore, 5);
         Assert.Equal(100 * (0.859793 - 0.11 - 1 + 2) / 4, result.NormalisedScore, 3);
+    }
+
+    [Fact]
+    public void Score_WindowStartNotInSeries_Throws()
+    {
+        var series = Series(40);
+        var shifted = series with { Windows = [new AnomalyWindow(Start.AddSeconds(30), Start.AddMinutes(49))] };
+
+        Assert.Throws<ArgumentException>(() => NabScorer.Score([shifted], NabProfile.Standard));
     }
 }

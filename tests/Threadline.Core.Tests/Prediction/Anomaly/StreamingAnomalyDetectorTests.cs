@@ -1,5 +1,3 @@
-using Threadline.Prediction.Anomaly;
-
 namespace Threadline.Prediction.Anomaly;
 
 public class StreamingAnomalyDetectorTests

@@ -1,5 +1,3 @@
-using Threadline.Prediction.Health;
-
 namespace Threadline.Prediction.Health;
 
 public class HealthScoreTests

@@ -1,5 +1,3 @@
-using Threadline.Prediction.Rul;
-
 namespace Threadline.Prediction.Rul;
 
 public class RulModelTests
