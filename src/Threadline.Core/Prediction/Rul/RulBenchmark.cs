@@ -31,7 +31,8 @@ public static class RulBenchmark
         clock.Stop();
         var predictions = model.PredictMany(test);
         var predicted = predictions.Select(p => p.Rul).ToArray();
-        var inside = predictions.Zip(truth, (p, t) => Math.Min(t, options.MaxRul) is var c && c >= p.Lower && c <= p.Upper).Count(x => x);
+        // The model predicts on the capped scale, so the interval is judged against the capped truth.
+        var inside = predictions.Zip(truth).Count(x => Math.Min(x.Second, options.MaxRul) is var capped && capped >= x.First.Lower && capped <= x.First.Upper);
         return new RulBenchmarkResult(
             test.Count,
             RulScoring.Rmse(predicted, truth),

@@ -99,7 +99,7 @@ public sealed class RulModel
         var schema = SchemaDefinition.Create(typeof(RulRow));
         schema[nameof(RulRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureLength);
 
-        var perUnit = runsToFailure.Select(h => Rows(h, normaliser, options.MaxRul)).ToArray();
+        var perUnit = runsToFailure.Select(h => Rows(h, normaliser, options.MaxRul).ToArray()).ToArray();
         var allRows = perUnit.SelectMany(r => r).ToArray();
         var models = Enumerable.Range(0, Math.Max(1, options.EnsembleSize))
             .Select(k => Fit(ml, schema, allRows, options with { Seed = options.Seed + k }))
