@@ -1,0 +1,50 @@
+using Threadline.Plm;
+
+namespace Threadline.Features.Assets;
+
+/// <summary>
+/// What the ingestion path needs to know about an asset to act on its telemetry: which PLM record it is (item and
+/// the revision in effect for its serial now) and that revision's design limits.
+/// </summary>
+public sealed record AssetBinding(
+    string AssetId,
+    string Serial,
+    string Item,
+    string Revision,
+    string? IotDeviceId,
+    string? SitePath,
+    bool EndOfLife,
+    IReadOnlyList<DesignLimit> Limits);
+
+/// <summary>Finds assets by the keys telemetry carries: the asset ID in a UNS topic, or a device's IoT id.</summary>
+public interface IAssetLookup
+{
+    ValueTask<AssetBinding?> FindByAssetIdAsync(string assetId, CancellationToken cancellationToken);
+
+    ValueTask<AssetBinding?> FindByDeviceIdAsync(string iotDeviceId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A structured event on an asset's record, carrying both IoT context (signal, value, limit, unit, timestamp at
+/// source) and PLM context (item, revision). <see cref="Kind"/> is for example "limit-crossed" or a signal
+/// configured as a lifecycle event.
+/// </summary>
+public sealed record AssetLifecycleEvent(
+    string AssetId,
+    string Kind,
+    DateTimeOffset At,
+    string Item,
+    string Revision,
+    string? Signal = null,
+    double? Value = null,
+    string? Unit = null,
+    double? LimitMin = null,
+    double? LimitMax = null,
+    string? Severity = null,
+    string? Details = null);
+
+/// <summary>Appends lifecycle events to asset records.</summary>
+public interface IAssetEventLog
+{
+    Task AppendAsync(IReadOnlyList<AssetLifecycleEvent> events, CancellationToken cancellationToken);
+}

@@ -1,0 +1,33 @@
+using Threadline.Telemetry;
+
+namespace Threadline.Features.Telemetry;
+
+/// <summary>What one append did: points written, and points already stored (same asset, signal and timestamp).</summary>
+public sealed record AppendResult(int Stored, int Duplicates, int OutOfOrder);
+
+/// <summary>
+/// A rollup bucket: <see cref="Start"/> is the bucket's first instant (UTC, aligned to the step), statistics over
+/// the raw points whose source timestamp falls in [Start, Start + step).
+/// </summary>
+public sealed record TelemetryBucket(DateTimeOffset Start, long Count, double Min, double Max, double Mean, double StdDev);
+
+/// <summary>
+/// The time-series store: raw points plus 1-minute and 1-hour rollups, each tier with its own retention.
+/// Two implementations: DuckDB (embedded default) and PostgreSQL (scale-out).
+/// </summary>
+public interface ITelemetryStore
+{
+    Task InitialiseAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores a batch durably before returning; a point already stored is counted, not written again.</summary>
+    Task<AppendResult> AppendAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken);
+
+    /// <summary>Raw points of one signal with timestamp in [from, to), in timestamp order.</summary>
+    Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>Buckets of <paramref name="step"/> (1 minute, 1 hour, or a multiple of either) over [from, to), in time order.</summary>
+    Task<IReadOnlyList<TelemetryBucket>> ReadRollupAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken);
+
+    /// <summary>Deletes what each tier's retention no longer keeps, relative to <paramref name="now"/>.</summary>
+    Task ApplyRetentionAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}
