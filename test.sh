@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution. Installs and starts what the tests need when it is missing:
-# PostgreSQL (Debian package), started as a throwaway cluster on loopback and removed afterwards.
+# PostgreSQL (Debian package), started as a throwaway cluster on loopback and removed afterwards;
+# Mosquitto (Debian package), which the MQTT tests start themselves on free loopback ports.
 # Set THREADLINE_TEST_POSTGRES to a connection string to use a server of your own instead.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -55,6 +56,10 @@ stop_services() {
 trap stop_services EXIT
 
 if [ -z "${THREADLINE_TEST_POSTGRES:-}" ]; then start_postgres; fi
+if [ -z "${THREADLINE_TEST_MOSQUITTO:-}" ] && [ ! -x /usr/sbin/mosquitto ]; then
+  echo "test.sh: installing Mosquitto from Debian packages"
+  apt_install mosquitto
+fi
 
 log=$(mktemp)
 status=0
