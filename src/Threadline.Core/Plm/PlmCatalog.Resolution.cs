@@ -55,6 +55,17 @@ public sealed partial class PlmCatalog
         return new ResolvedBom(item.Number, item.Name, item.Kind, revision.Code, query, ResolveLines(revision, query, 1));
     }
 
+    /// <summary>
+    /// The multi-level BOM of one named revision (a unit built to revision C stays C after D is released): its
+    /// lines filtered by the query, children at the revision in effect on the query's date unless pinned.
+    /// </summary>
+    public ResolvedBom ResolveBom(string number, string revisionCode, BomQuery query)
+    {
+        var item = Get(number);
+        var revision = item.GetRevision(revisionCode);
+        return new ResolvedBom(item.Number, item.Name, item.Kind, revision.Code, query, ResolveLines(revision, query, 1));
+    }
+
     private IReadOnlyList<ResolvedBomLine> ResolveLines(ItemRevision revision, BomQuery query, int depth)
     {
         if (depth > MaxDepth)
