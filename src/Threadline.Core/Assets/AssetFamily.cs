@@ -10,7 +10,7 @@ namespace Threadline.Assets;
 /// family (the PLM item's family attribute, for example PUMP-4720), the PLM that holds its records
 /// (<see cref="PlmUrl"/> null means this server's own PLM), the asset ID <see cref="Pattern"/> and the zero padding
 /// of serial digits in IDs. Pattern tokens: {family}, {serial}, {rev} (revision code, e.g. D) and {revno} (the
-/// revision's position in the item's history, two digits: A = 01, D = 04).
+/// revision's place in its scheme, two digits: A = 01, D = 04).
 /// </summary>
 public sealed record AssetFamily(string Prefix, string? PlmUrl = null, string Pattern = AssetFamily.DefaultPattern, int SerialDigits = AssetFamily.DefaultSerialDigits)
 {
@@ -51,7 +51,10 @@ public sealed record AssetFamily(string Prefix, string? PlmUrl = null, string Pa
     /// <summary>The asset ID of a unit of this family: the pattern filled in, upper case, serial digits padded.</summary>
     public string FormatId(SerialNumber serial, Item item, string revisionCode)
     {
-        var ordinal = item.Revisions.ToList().FindIndex(r => string.Equals(r.Code, revisionCode, StringComparison.OrdinalIgnoreCase)) + 1;
+        // The revision number follows the code's place in its scheme (C = 03), so it reads the same in every
+        // system; a code outside any scheme falls back to its place in the item's history.
+        var ordinal = RevisionSequence.Ordinal(revisionCode)
+            ?? item.Revisions.ToList().FindIndex(r => string.Equals(r.Code, revisionCode, StringComparison.OrdinalIgnoreCase)) + 1;
         return Fill(PadSerial(serial.Prefix.ToString(), serial.Value[serial.Prefix.Length..]), revisionCode.ToUpperInvariant(), ordinal.ToString("00", CultureInfo.InvariantCulture));
     }
 

@@ -36,6 +36,24 @@ public static class RevisionSequence
         return Letters[0] + new string(digits.Select(d => Letters[d]).ToArray());
     }
 
+    /// <summary>
+    /// The position of a code in its scheme, counting from 1 (A = 1, C = 3, D = 4, AA = 21; "04" = 4), or null
+    /// when the code follows no scheme this knows.
+    /// </summary>
+    public static int? Ordinal(string code)
+    {
+        if (code.Length is > 0 and <= 9 && code.All(char.IsAsciiDigit))
+        {
+            return int.Parse(code, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var upper = code.ToUpperInvariant();
+        if (upper.Length is 0 or > 4 || upper.Any(c => !Letters.Contains(c, StringComparison.Ordinal)))
+        {
+            return null;
+        }
+        return upper.Aggregate(0, (value, c) => (value * Letters.Length) + Letters.IndexOf(c, StringComparison.Ordinal) + 1);
+    }
+
     public static bool IsValidCode(string code) =>
         code.Length is > 0 and <= 8 && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.');
 }

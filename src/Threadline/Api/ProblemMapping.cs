@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Threadline.Features.Assets;
 using Threadline.Plm;
 
 namespace Threadline.Api;
@@ -20,6 +21,8 @@ internal sealed class ProblemMapping(IProblemDetailsService problems) : IExcepti
                 RuleViolationKind.Conflict => StatusCodes.Status409Conflict,
                 _ => StatusCodes.Status422UnprocessableEntity,
             }, rule.Code, rule.Message),
+            ExternalAssetException external => Problem(StatusCodes.Status404NotFound, "external-asset",
+                external.Message + $" Ask {AssetEndpoints.ExternalLocation(external)}."),
             BadHttpRequestException bad => Problem(bad.StatusCode, "malformed-request",
                 bad.InnerException is { } inner ? $"{bad.Message} {inner.Message}" : bad.Message),
             _ => null,

@@ -1,3 +1,4 @@
+using Threadline.Features.Assets;
 using Threadline.Features.Plm;
 using Threadline.Storage;
 
@@ -15,6 +16,7 @@ public static class ToolServices
             .AddSingleton(TimeProvider.System)
             .AddStorage(configuration)
             .AddPlm()
+            .AddInstalledBase()
             .BuildServiceProvider();
         await services.GetRequiredService<ThreadlineDb>().MigrateAsync(cancellationToken);
         return services;

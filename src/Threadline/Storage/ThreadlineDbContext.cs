@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Threadline.Features.Assets;
 using Threadline.Features.Plm;
 
 namespace Threadline.Storage;
@@ -20,6 +21,20 @@ public abstract class ThreadlineDbContext(DbContextOptions options) : DbContext(
     public DbSet<ServiceBomRow> ServiceBomEntries => Set<ServiceBomRow>();
 
     public DbSet<CatalogVersionRow> CatalogVersion => Set<CatalogVersionRow>();
+
+    public DbSet<AssetRow> Assets => Set<AssetRow>();
+
+    public DbSet<AsBuiltRow> AsBuilt => Set<AsBuiltRow>();
+
+    public DbSet<ServiceEventRow> ServiceEvents => Set<ServiceEventRow>();
+
+    public DbSet<AssetFamilyRow> AssetFamilies => Set<AssetFamilyRow>();
+
+    public DbSet<AssetTargetRow> AssetTargets => Set<AssetTargetRow>();
+
+    public DbSet<AssetEventRow> AssetEvents => Set<AssetEventRow>();
+
+    public DbSet<TriageRow> Triage => Set<TriageRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ThreadlineDbContext).Assembly);

@@ -23,6 +23,366 @@ namespace Threadline.Storage.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Threadline.Features.Assets.AsBuiltRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("asset_id");
+
+                    b.Property<string>("FindNumberPath")
+                        .HasColumnType("text")
+                        .HasColumnName("find_number_path");
+
+                    b.Property<string>("Item")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("item");
+
+                    b.Property<string>("Lot")
+                        .HasColumnType("text")
+                        .HasColumnName("lot");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Revision")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Serial")
+                        .HasColumnType("text")
+                        .HasColumnName("serial");
+
+                    b.Property<string>("Substitutes")
+                        .HasColumnType("text")
+                        .HasColumnName("substitutes");
+
+                    b.HasKey("Id")
+                        .HasName("pk_asset_as_built");
+
+                    b.HasIndex("AssetId")
+                        .HasDatabaseName("ix_asset_as_built_asset_id");
+
+                    b.ToTable("asset_as_built", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.AssetEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("asset_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("text")
+                        .HasColumnName("details");
+
+                    b.Property<string>("Item")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("item");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<double?>("LimitMax")
+                        .HasColumnType("double precision")
+                        .HasColumnName("limit_max");
+
+                    b.Property<double?>("LimitMin")
+                        .HasColumnType("double precision")
+                        .HasColumnName("limit_min");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Revision")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Severity")
+                        .HasColumnType("text")
+                        .HasColumnName("severity");
+
+                    b.Property<string>("Signal")
+                        .HasColumnType("text")
+                        .HasColumnName("signal");
+
+                    b.Property<string>("Unit")
+                        .HasColumnType("text")
+                        .HasColumnName("unit");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_asset_lifecycle_events");
+
+                    b.HasIndex("AssetId", "At")
+                        .HasDatabaseName("ix_asset_lifecycle_events_asset_id_at");
+
+                    b.ToTable("asset_lifecycle_events", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.AssetFamilyRow", b =>
+                {
+                    b.Property<string>("Prefix")
+                        .HasColumnType("text")
+                        .HasColumnName("prefix");
+
+                    b.Property<string>("Pattern")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("pattern");
+
+                    b.Property<string>("PlmUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("plm_url");
+
+                    b.Property<int>("SerialDigits")
+                        .HasColumnType("integer")
+                        .HasColumnName("serial_digits");
+
+                    b.HasKey("Prefix")
+                        .HasName("pk_asset_families");
+
+                    b.ToTable("asset_families", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.AssetRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Family")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("family");
+
+                    b.Property<string>("IotDeviceId")
+                        .HasColumnType("text")
+                        .HasColumnName("iot_device_id");
+
+                    b.Property<string>("Item")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("item");
+
+                    b.PrimitiveCollection<List<string>>("LegacyIds")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("legacy_ids");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("registered_at");
+
+                    b.Property<bool>("Retired")
+                        .HasColumnType("boolean")
+                        .HasColumnName("retired");
+
+                    b.Property<string>("Revision")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Serial")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("serial");
+
+                    b.Property<string>("SerialKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("serial_key");
+
+                    b.Property<DateTimeOffset?>("ShipDate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ship_date");
+
+                    b.Property<string>("Site")
+                        .HasColumnType("text")
+                        .HasColumnName("site");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assets");
+
+                    b.HasIndex("IotDeviceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_assets_iot_device_id");
+
+                    b.HasIndex("Site")
+                        .HasDatabaseName("ix_assets_site");
+
+                    b.HasIndex("Item", "SerialKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_assets_item_serial_key");
+
+                    b.ToTable("assets", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.AssetTargetRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_asset_targets");
+
+                    b.ToTable("asset_targets", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.ServiceEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("asset_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Component")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("component");
+
+                    b.Property<string>("InstalledItem")
+                        .HasColumnType("text")
+                        .HasColumnName("installed_item");
+
+                    b.Property<string>("InstalledLot")
+                        .HasColumnType("text")
+                        .HasColumnName("installed_lot");
+
+                    b.Property<string>("InstalledRevision")
+                        .HasColumnType("text")
+                        .HasColumnName("installed_revision");
+
+                    b.Property<string>("InstalledSerial")
+                        .HasColumnType("text")
+                        .HasColumnName("installed_serial");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Notes")
+                        .HasColumnType("text")
+                        .HasColumnName("notes");
+
+                    b.Property<double?>("OperatingHours")
+                        .HasColumnType("double precision")
+                        .HasColumnName("operating_hours");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RemovedSerial")
+                        .HasColumnType("text")
+                        .HasColumnName("removed_serial");
+
+                    b.Property<string>("Technician")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("technician");
+
+                    b.HasKey("Id")
+                        .HasName("pk_asset_service_events");
+
+                    b.HasIndex("AssetId", "At")
+                        .HasDatabaseName("ix_asset_service_events_asset_id_at");
+
+                    b.ToTable("asset_service_events", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.TriageRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("asset_id");
+
+                    b.Property<bool>("Closed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("closed");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("text")
+                        .HasColumnName("details");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_triage_queue");
+
+                    b.HasIndex("Closed", "CreatedAt")
+                        .HasDatabaseName("ix_triage_queue_closed_created_at");
+
+                    b.ToTable("triage_queue", (string)null);
+                });
+
             modelBuilder.Entity("Threadline.Features.Plm.BomLineRow", b =>
                 {
                     b.Property<long>("Id")
@@ -314,6 +674,36 @@ namespace Threadline.Storage.Migrations.Postgres
                         .HasDatabaseName("ix_service_bom_entries_item_number_revision_code");
 
                     b.ToTable("service_bom_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.AsBuiltRow", b =>
+                {
+                    b.HasOne("Threadline.Features.Assets.AssetRow", null)
+                        .WithMany()
+                        .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_asset_as_built_assets_asset_id");
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.AssetEventRow", b =>
+                {
+                    b.HasOne("Threadline.Features.Assets.AssetRow", null)
+                        .WithMany()
+                        .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_asset_lifecycle_events_assets_asset_id");
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.ServiceEventRow", b =>
+                {
+                    b.HasOne("Threadline.Features.Assets.AssetRow", null)
+                        .WithMany()
+                        .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_asset_service_events_assets_asset_id");
                 });
 
             modelBuilder.Entity("Threadline.Features.Plm.BomLineRow", b =>

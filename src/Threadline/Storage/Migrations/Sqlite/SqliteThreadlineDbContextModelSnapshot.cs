@@ -17,6 +17,358 @@ namespace Threadline.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.13");
 
+            modelBuilder.Entity("Threadline.Features.Assets.AsBuiltRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("asset_id");
+
+                    b.Property<string>("FindNumberPath")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("find_number_path");
+
+                    b.Property<string>("Item")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("item");
+
+                    b.Property<string>("Lot")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lot");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Revision")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Serial")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("serial");
+
+                    b.Property<string>("Substitutes")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("substitutes");
+
+                    b.HasKey("Id")
+                        .HasName("pk_asset_as_built");
+
+                    b.HasIndex("AssetId")
+                        .HasDatabaseName("ix_asset_as_built_asset_id");
+
+                    b.ToTable("asset_as_built", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.AssetEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("asset_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details");
+
+                    b.Property<string>("Item")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("item");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<double?>("LimitMax")
+                        .HasColumnType("REAL")
+                        .HasColumnName("limit_max");
+
+                    b.Property<double?>("LimitMin")
+                        .HasColumnType("REAL")
+                        .HasColumnName("limit_min");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Revision")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Severity")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("severity");
+
+                    b.Property<string>("Signal")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signal");
+
+                    b.Property<string>("Unit")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unit");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_asset_lifecycle_events");
+
+                    b.HasIndex("AssetId", "At")
+                        .HasDatabaseName("ix_asset_lifecycle_events_asset_id_at");
+
+                    b.ToTable("asset_lifecycle_events", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.AssetFamilyRow", b =>
+                {
+                    b.Property<string>("Prefix")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prefix");
+
+                    b.Property<string>("Pattern")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pattern");
+
+                    b.Property<string>("PlmUrl")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("plm_url");
+
+                    b.Property<int>("SerialDigits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("serial_digits");
+
+                    b.HasKey("Prefix")
+                        .HasName("pk_asset_families");
+
+                    b.ToTable("asset_families", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.AssetRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Family")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("family");
+
+                    b.Property<string>("IotDeviceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("iot_device_id");
+
+                    b.Property<string>("Item")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("item");
+
+                    b.PrimitiveCollection<string>("LegacyIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("legacy_ids");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registered_at");
+
+                    b.Property<bool>("Retired")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retired");
+
+                    b.Property<string>("Revision")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Serial")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("serial");
+
+                    b.Property<string>("SerialKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("serial_key");
+
+                    b.Property<DateTimeOffset?>("ShipDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ship_date");
+
+                    b.Property<string>("Site")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assets");
+
+                    b.HasIndex("IotDeviceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_assets_iot_device_id");
+
+                    b.HasIndex("Site")
+                        .HasDatabaseName("ix_assets_site");
+
+                    b.HasIndex("Item", "SerialKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_assets_item_serial_key");
+
+                    b.ToTable("assets", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.AssetTargetRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("added_at");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_asset_targets");
+
+                    b.ToTable("asset_targets", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.ServiceEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("asset_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Component")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("component");
+
+                    b.Property<string>("InstalledItem")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("installed_item");
+
+                    b.Property<string>("InstalledLot")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("installed_lot");
+
+                    b.Property<string>("InstalledRevision")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("installed_revision");
+
+                    b.Property<string>("InstalledSerial")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("installed_serial");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Notes")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notes");
+
+                    b.Property<double?>("OperatingHours")
+                        .HasColumnType("REAL")
+                        .HasColumnName("operating_hours");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RemovedSerial")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("removed_serial");
+
+                    b.Property<string>("Technician")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("technician");
+
+                    b.HasKey("Id")
+                        .HasName("pk_asset_service_events");
+
+                    b.HasIndex("AssetId", "At")
+                        .HasDatabaseName("ix_asset_service_events_asset_id_at");
+
+                    b.ToTable("asset_service_events", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.TriageRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("asset_id");
+
+                    b.Property<bool>("Closed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_triage_queue");
+
+                    b.HasIndex("Closed", "CreatedAt")
+                        .HasDatabaseName("ix_triage_queue_closed_created_at");
+
+                    b.ToTable("triage_queue", (string)null);
+                });
+
             modelBuilder.Entity("Threadline.Features.Plm.BomLineRow", b =>
                 {
                     b.Property<long>("Id")
@@ -302,6 +654,36 @@ namespace Threadline.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_service_bom_entries_item_number_revision_code");
 
                     b.ToTable("service_bom_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.AsBuiltRow", b =>
+                {
+                    b.HasOne("Threadline.Features.Assets.AssetRow", null)
+                        .WithMany()
+                        .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_asset_as_built_assets_asset_id");
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.AssetEventRow", b =>
+                {
+                    b.HasOne("Threadline.Features.Assets.AssetRow", null)
+                        .WithMany()
+                        .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_asset_lifecycle_events_assets_asset_id");
+                });
+
+            modelBuilder.Entity("Threadline.Features.Assets.ServiceEventRow", b =>
+                {
+                    b.HasOne("Threadline.Features.Assets.AssetRow", null)
+                        .WithMany()
+                        .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_asset_service_events_assets_asset_id");
                 });
 
             modelBuilder.Entity("Threadline.Features.Plm.BomLineRow", b =>

@@ -1,0 +1,202 @@
+using Microsoft.EntityFrameworkCore;
+using Threadline.Assets;
+using Threadline.Plm;
+using Threadline.Storage;
+
+namespace Threadline.Features.Assets;
+
+/// <summary>Reads and writes installed-base records on either provider; one asset's history is read per question.</summary>
+public sealed class AssetStore(ThreadlineDb db)
+{
+    public static string SerialKey(SerialNumber serial) => serial.Prefix.ToString() + serial.Number.ToString();
+
+    public async Task<IReadOnlyList<AssetFamily>> FamiliesAsync(CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        return [.. (await context.AssetFamilies.AsNoTracking().ToListAsync(ct)).Select(r => new AssetFamily(r.Prefix, r.PlmUrl, r.Pattern, r.SerialDigits))];
+    }
+
+    public async Task PutFamilyAsync(AssetFamily family, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        var row = await context.AssetFamilies.FindAsync([family.Prefix], ct);
+        if (row is null)
+        {
+            context.AssetFamilies.Add(new AssetFamilyRow { Prefix = family.Prefix, PlmUrl = family.PlmUrl, Pattern = family.Pattern, SerialDigits = family.SerialDigits });
+        }
+        else
+        {
+            (row.PlmUrl, row.Pattern, row.SerialDigits) = (family.PlmUrl, family.Pattern, family.SerialDigits);
+        }
+        await context.SaveChangesAsync(ct);
+    }
+
+    public async Task<Asset?> FindAsync(string assetId, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        var row = await context.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assetId, ct);
+        return row is null ? null : ToDomain(row);
+    }
+
+    public async Task<Asset?> FindByDeviceAsync(string iotDeviceId, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        var row = await context.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.IotDeviceId == iotDeviceId, ct);
+        return row is null ? null : ToDomain(row);
+    }
+
+    public async Task<Asset?> FindBySerialAsync(string item, SerialNumber serial, CancellationToken ct)
+    {
+        var key = SerialKey(serial);
+        await using var context = db.CreateContext();
+        var row = await context.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Item == item && a.SerialKey == key, ct);
+        return row is null ? null : ToDomain(row);
+    }
+
+    public async Task<bool> DeviceTakenAsync(string iotDeviceId, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        return await context.Assets.AnyAsync(a => a.IotDeviceId == iotDeviceId, ct);
+    }
+
+    public async Task InsertAsync(IReadOnlyList<Asset> assets, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        context.Assets.AddRange(assets.Select(ToRow));
+        await context.SaveChangesAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<Asset>> ListAsync(string? item, string? revision, SitePath? site, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        var query = context.Assets.AsNoTracking();
+        if (item is not null)
+        {
+            query = query.Where(a => a.Item == item);
+        }
+        if (revision is not null)
+        {
+            query = query.Where(a => a.Revision == revision);
+        }
+        if (site is { } scope)
+        {
+            var below = scope.Value + "/";
+            query = query.Where(a => a.Site == scope.Value || a.Site!.StartsWith(below));
+        }
+        return [.. (await query.OrderBy(a => a.Id).ToListAsync(ct)).Select(ToDomain)];
+    }
+
+    public async Task<(Asset Asset, IReadOnlyList<AsBuiltComponent> AsBuilt, IReadOnlyList<ServiceEvent> Events)?> HistoryAsync(string assetId, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        var row = await context.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assetId, ct);
+        if (row is null)
+        {
+            return null;
+        }
+        var built = await context.AsBuilt.AsNoTracking().Where(b => b.AssetId == assetId).OrderBy(b => b.Position).ToListAsync(ct);
+        var events = await context.ServiceEvents.AsNoTracking().Where(e => e.AssetId == assetId).ToListAsync(ct);
+        // Ordered here: SQLite cannot order by a DateTimeOffset column.
+        return (ToDomain(row), [.. built.Select(ToDomain)], [.. events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(ToDomain)]);
+    }
+
+    public async Task ReplaceAsBuiltAsync(string assetId, IReadOnlyList<AsBuiltComponent> components, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        await using var transaction = await context.Database.BeginTransactionAsync(ct);
+        await context.AsBuilt.Where(b => b.AssetId == assetId).ExecuteDeleteAsync(ct);
+        context.AsBuilt.AddRange(components.Select((c, i) => new AsBuiltRow
+        {
+            AssetId = assetId, Position = i, FindNumberPath = c.FindNumberPath, Item = c.Item, Revision = c.Revision,
+            Serial = c.Serial, Lot = c.Lot, Substitutes = c.Substitutes,
+        }));
+        await context.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task<ServiceEvent> AddServiceEventAsync(string assetId, ServiceEvent e, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        var row = new ServiceEventRow
+        {
+            AssetId = assetId, Kind = e.Kind.ToString(), Component = e.Component, RemovedSerial = e.RemovedSerial,
+            InstalledItem = e.Installed?.Item, InstalledRevision = e.Installed?.Revision, InstalledSerial = e.Installed?.Serial,
+            InstalledLot = e.Installed?.Lot, OperatingHours = e.OperatingHours, Technician = e.Technician, At = e.At,
+            RecordedAt = e.RecordedAt, Notes = e.Notes,
+        };
+        context.ServiceEvents.Add(row);
+        await context.SaveChangesAsync(ct);
+        return e with { Sequence = row.Id };
+    }
+
+    public async Task SetRetiredAsync(string assetId, bool retired, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        await context.Assets.Where(a => a.Id == assetId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Retired, retired), ct);
+    }
+
+    public async Task<IReadOnlyList<string>> TargetsAsync(CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        return await context.AssetTargets.AsNoTracking().OrderBy(t => t.Id).Select(t => t.Id).ToListAsync(ct);
+    }
+
+    public async Task ReplaceTargetsAsync(IReadOnlyList<string> ids, string? source, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        await using var transaction = await context.Database.BeginTransactionAsync(ct);
+        await context.AssetTargets.ExecuteDeleteAsync(ct);
+        context.AssetTargets.AddRange(ids.Distinct(StringComparer.Ordinal).Select(id => new AssetTargetRow { Id = id, Source = source, AddedAt = now }));
+        await context.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task AppendEventsAsync(IReadOnlyList<AssetEventRow> rows, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        context.AssetEvents.AddRange(rows);
+        await context.SaveChangesAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<AssetEventRow>> EventsAsync(string assetId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        // SQLite can neither compare nor order DateTimeOffset columns, so the newest rows (by arrival id) are read
+        // and the time window is applied here; a page is bounded by the limit either way.
+        var rows = await context.AssetEvents.AsNoTracking().Where(e => e.AssetId == assetId)
+            .OrderByDescending(e => e.Id).Take(limit * 4).ToListAsync(ct);
+        return [.. rows.Where(e => (from is null || e.At >= from) && (to is null || e.At < to))
+            .OrderBy(e => e.At).ThenBy(e => e.Id).TakeLast(limit)];
+    }
+
+    public async Task AddTriageAsync(TriageRow row, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        context.Triage.Add(row);
+        await context.SaveChangesAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<TriageRow>> OpenTriageAsync(CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        return await context.Triage.AsNoTracking().Where(t => !t.Closed).OrderBy(t => t.Id).ToListAsync(ct);
+    }
+
+    private static Asset ToDomain(AssetRow row) => new(
+        row.Id, row.Family, SerialNumber.Parse(row.Serial), row.Item, row.Revision, row.IotDeviceId,
+        row.Site is null ? null : SitePath.Parse(row.Site), row.ShipDate, row.RegisteredAt, row.Retired, row.LegacyIds);
+
+    private static AssetRow ToRow(Asset asset) => new()
+    {
+        Id = asset.Id, Family = asset.Family, Serial = asset.Serial.Value, SerialKey = SerialKey(asset.Serial), Item = asset.Item,
+        Revision = asset.Revision, IotDeviceId = asset.IotDeviceId, Site = asset.Site?.Value, ShipDate = asset.ShipDate,
+        RegisteredAt = asset.RegisteredAt, Retired = asset.Retired, LegacyIds = [.. asset.LegacyIds],
+    };
+
+    private static AsBuiltComponent ToDomain(AsBuiltRow row) => new(row.FindNumberPath, row.Item, row.Revision, row.Serial, row.Lot, row.Substitutes);
+
+    private static ServiceEvent ToDomain(ServiceEventRow row) => new(
+        row.Id, Enum.Parse<ServiceEventKind>(row.Kind), row.Component, row.RemovedSerial,
+        row.InstalledItem is null ? null : new InstalledPart(row.InstalledItem, row.InstalledRevision!, row.InstalledSerial, row.InstalledLot),
+        row.OperatingHours, row.Technician, row.At, row.RecordedAt, row.Notes);
+}
