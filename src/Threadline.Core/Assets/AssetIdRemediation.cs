@@ -46,6 +46,7 @@ public sealed class AssetIdRemediation
     private readonly AssetFamilyTable _families;
     private readonly Dictionary<string, string> _canonicalByCompact;
     private readonly Dictionary<string, List<(string Compact, string Id)>> _byFamily;
+    private readonly Dictionary<(string Family, string Serial), List<string>> _bySerial;
 
     /// <param name="knownIds">Registered asset IDs, and legacy IDs mapped to the asset ID they stand for.</param>
     public AssetIdRemediation(AssetFamilyTable families, IEnumerable<KeyValuePair<string, string>> knownIds)
@@ -53,6 +54,7 @@ public sealed class AssetIdRemediation
         _families = families;
         _canonicalByCompact = new Dictionary<string, string>(StringComparer.Ordinal);
         _byFamily = new Dictionary<string, List<(string, string)>>(StringComparer.OrdinalIgnoreCase);
+        _bySerial = [];
         foreach (var (spelling, id) in knownIds)
         {
             var compact = AssetFamily.Compact(spelling);
@@ -63,6 +65,15 @@ public sealed class AssetIdRemediation
                 _byFamily[family] = list = [];
             }
             list.Add((AssetFamily.Compact(id), id));
+            if (spelling == id && families.Route(id)?.TryParse(id) is { } parsed)
+            {
+                var key = (parsed.Family.Prefix, parsed.Serial);
+                if (!_bySerial.TryGetValue(key, out var units))
+                {
+                    _bySerial[key] = units = [];
+                }
+                units.Add(id);
+            }
         }
     }
 
@@ -88,6 +99,15 @@ public sealed class AssetIdRemediation
             return new RemediationResult(input, RemediationStatus.Normalised, id, id, 0, [id], $"A loose spelling of {id}.");
         }
 
+        // The serial is what names a unit; an ID whose serial belongs to exactly one registered unit of the family
+        // means that unit, whatever else is wrong with it (most often a revision number written from memory).
+        if (parsed is not null && _bySerial.TryGetValue((family.Prefix, parsed.Serial), out var sameSerial) && sameSerial.Count == 1)
+        {
+            var unit = sameSerial[0];
+            var distance = OptimalStringAlignment(compact, AssetFamily.Compact(unit));
+            return new RemediationResult(input, RemediationStatus.NearMatch, parsed.CanonicalId, unit, distance, [unit],
+                $"Not registered; serial {parsed.Serial} is registered as {unit}.");
+        }
         var near = Nearest(family.Prefix, compact);
         if (near.Count == 1)
         {

@@ -25,6 +25,9 @@ public readonly record struct SerialNumber : IComparable<SerialNumber>
 
     public bool HasNumber => _digitsStart < Value.Length;
 
+    /// <summary>Prefix and number without zero padding: the same for SN341 and SN00341, which are one unit.</summary>
+    public string Key => string.Concat(Prefix, Number);
+
     public static SerialNumber Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

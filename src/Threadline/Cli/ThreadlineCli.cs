@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
+using Threadline.Features.Assets;
+using Threadline.Features.Assets.Import;
 using Threadline.Features.Demo;
 using Threadline.Features.Plm.Import;
 using Threadline.Hosting;
@@ -16,7 +18,10 @@ public static class ThreadlineCli
         root.Subcommands.Add(DemoCommand.Create());
         var import = new Command("import", "Load records from files exported by other systems.");
         import.Subcommands.Add(ImportBomCommand.Create());
+        import.Subcommands.Add(ImportAssetsCommand.Assets());
+        import.Subcommands.Add(ImportAssetsCommand.AsBuilt());
         root.Subcommands.Add(import);
+        root.Subcommands.Add(AssetsCommand.Create());
         root.Subcommands.Add(Features.Bench.BenchCommands.Create());
         return root;
     }

@@ -56,6 +56,14 @@ public class AssetIdRemediationTests
         Assert.Equal(RemediationStatus.UnknownPrefix, Remediation.Propose("VALVE-1-SN1-R01").Status);
     }
 
+    [Fact]
+    public void WrongRevisionNumber_ProposesTheUnitWithThatSerial_EvenWhenOtherIdsAreAsClose()
+    {
+        var result = Remediation.Propose("PUMP-4720-SN00341-R02");
+        Assert.Equal(RemediationStatus.NearMatch, result.Status);
+        Assert.Equal("PUMP-4720-SN00341-R01", result.Proposal);
+    }
+
     [Theory]
     [InlineData("kitten", "sitting", 3)]
     [InlineData("ab", "ba", 1)]

@@ -8,8 +8,6 @@ namespace Threadline.Features.Assets;
 /// <summary>Reads and writes installed-base records on either provider; one asset's history is read per question.</summary>
 public sealed class AssetStore(ThreadlineDb db)
 {
-    public static string SerialKey(SerialNumber serial) => serial.Prefix.ToString() + serial.Number.ToString();
-
     public async Task<IReadOnlyList<AssetFamily>> FamiliesAsync(CancellationToken ct)
     {
         await using var context = db.CreateContext();
@@ -47,7 +45,7 @@ public sealed class AssetStore(ThreadlineDb db)
 
     public async Task<Asset?> FindBySerialAsync(string item, SerialNumber serial, CancellationToken ct)
     {
-        var key = SerialKey(serial);
+        var key = serial.Key;
         await using var context = db.CreateContext();
         var row = await context.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Item == item && a.SerialKey == key, ct);
         return row is null ? null : ToDomain(row);
@@ -188,7 +186,7 @@ public sealed class AssetStore(ThreadlineDb db)
 
     private static AssetRow ToRow(Asset asset) => new()
     {
-        Id = asset.Id, Family = asset.Family, Serial = asset.Serial.Value, SerialKey = SerialKey(asset.Serial), Item = asset.Item,
+        Id = asset.Id, Family = asset.Family, Serial = asset.Serial.Value, SerialKey = asset.Serial.Key, Item = asset.Item,
         Revision = asset.Revision, IotDeviceId = asset.IotDeviceId, Site = asset.Site?.Value, ShipDate = asset.ShipDate,
         RegisteredAt = asset.RegisteredAt, Retired = asset.Retired, LegacyIds = [.. asset.LegacyIds],
     };

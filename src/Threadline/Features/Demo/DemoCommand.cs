@@ -27,15 +27,22 @@ public static class DemoCommand
     private static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
     {
         var seeded = await DemoPumpFamily.SeedAsync(services.GetRequiredService<PlmService>(), ct);
+        var fleet = await DemoFleet.SeedAsync(services, ct);
         var urls = services.GetRequiredService<IConfiguration>()["Urls"] ?? Hosting.ServerHost.DefaultUrls;
         var root = urls.Split(';')[0].TrimEnd('/');
-        Console.WriteLine(seeded ? "Seeded the CP-4720 pump family." : "Demo data already present; left as it is.");
+        Console.WriteLine(seeded ? "Seeded the CP-4720 pump family." : "Demo PLM data already present; left as it is.");
+        Console.WriteLine(fleet ? $"Seeded {DemoFleet.Units} pumps at {DemoFleet.Sites.Length} sites with as-built records and service history." : "Demo fleet already present; left as it is.");
         Console.WriteLine($"""
             Threadline demo on {root}
               {root}/api/items/{DemoPumpFamily.Pump}
               {root}/api/items/{DemoPumpFamily.Pump}/bom?serial=SN00350&at=2026-01-10
               {root}/api/items/{DemoPumpFamily.Pump}/bom?serial=SN00420&at=2026-03-14
               {root}/api/items/40-6310/where-used?at=2025-06-01
+              {root}/api/assets?site=acme-water/porto-east
+              {root}/api/assets/PUMP-4720-SN00341-R03/configuration?at=2026-03-14
+              {root}/api/assets/PUMP-4720-SN00341-R03/context
+              {root}/api/assets/validation
+              {root}/api/assets/service-bom-accuracy
               {root}/openapi/v1.json   {root}/health
             Ctrl+C stops it.
             """);

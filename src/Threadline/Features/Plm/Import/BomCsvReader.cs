@@ -1,6 +1,4 @@
 using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
 using Threadline.Api;
 using Threadline.Plm;
 using Threadline.Plm.Import;
@@ -21,57 +19,9 @@ public static class BomCsvReader
         "ref_des", "pin_revision", "serial_from", "serial_to", "date_from", "date_to", "lots",
     ];
 
-    /// <summary>Thrown when the file as a whole cannot be read (no header, a required column missing).</summary>
-    public sealed class UnreadableFileException(string message) : Exception(message);
-
-    public static (List<BomImportRow> Rows, List<RejectedRow> Errors) Read(TextReader reader, Action<int>? rowRead = null)
-    {
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            TrimOptions = TrimOptions.Trim,
-            PrepareHeaderForMatch = args => args.Header.Trim().ToLowerInvariant(),
-            BadDataFound = null,
-            DetectColumnCountChanges = false,
-        };
-        using var csv = new CsvReader(reader, config);
-        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is null)
-        {
-            throw new UnreadableFileException("The file is empty: the first line must be the header.");
-        }
-        var header = csv.HeaderRecord.Select(h => h.Trim().ToLowerInvariant()).ToList();
-        var missing = RequiredColumns.Where(c => !header.Contains(c)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new UnreadableFileException($"Line 1 (header) lacks the required column(s) {string.Join(", ", missing)}. Required: {string.Join(", ", RequiredColumns)}.");
-        }
-        var unknown = header.Where(h => !RequiredColumns.Contains(h) && !OptionalColumns.Contains(h)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new UnreadableFileException($"Line 1 (header) has column(s) this format does not know: {string.Join(", ", unknown)}. Known: {string.Join(", ", RequiredColumns.Concat(OptionalColumns))}.");
-        }
-
-        var rows = new List<BomImportRow>();
-        var errors = new List<RejectedRow>();
-        while (csv.Read())
-        {
-            var line = csv.Parser.RawRow;
-            string? Field(string name) => header.Contains(name) && csv.TryGetField<string>(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
-            if (csv.Parser.Record is { } record && record.All(string.IsNullOrWhiteSpace))
-            {
-                continue;
-            }
-            try
-            {
-                rows.Add(ParseRow(line, Field));
-            }
-            catch (Exception ex) when (ex is PlmRuleException or FormatException)
-            {
-                errors.Add(new RejectedRow(line, ex.Message, Field("parent"), Field("parent_revision")));
-            }
-            rowRead?.Invoke(line);
-        }
-        return (rows, errors);
-    }
+    public static (List<BomImportRow> Rows, List<RejectedRow> Errors) Read(TextReader reader, Action<int>? rowRead = null) =>
+        CsvImport.Read(reader, RequiredColumns, OptionalColumns, ParseRow,
+            field => new RejectedRowContext(field("parent"), field("parent_revision")), rowRead);
 
     private static BomImportRow ParseRow(int line, Func<string, string?> field)
     {
@@ -98,7 +48,7 @@ public static class BomCsvReader
             RequestValues.ParseOptionalSerial(field("serial_to"), "serial_to"),
             RequestValues.ParseOptionalInstant(field("date_from"), "date_from"),
             RequestValues.ParseOptionalInstant(field("date_to"), "date_to"),
-            SplitList(field("lots")));
+            CsvImport.SplitList(field("lots")));
         if (effectivity.Problem() is { } problem)
         {
             throw PlmRuleException.Invalid("effectivity-inverted", problem + ".");
@@ -109,7 +59,7 @@ public static class BomCsvReader
             Required("parent_revision"),
             field("parent_name"),
             RequestValues.ParseOptionalInstant(field("parent_released"), "parent_released"),
-            new BomLine(Required("find_number"), child, quantity, SplitList(field("ref_des")), pin ? childRevision : null, effectivity),
+            new BomLine(Required("find_number"), child, quantity, CsvImport.SplitList(field("ref_des")), pin ? childRevision : null, effectivity),
             field("child_name") ?? child,
             field("child_kind") is { } kind ? RequestValues.ParseEnum<ItemKind>(kind, "child_kind") : ItemKind.Part,
             field("child_uom"),
@@ -117,6 +67,4 @@ public static class BomCsvReader
             RequestValues.ParseOptionalInstant(field("child_released"), "child_released"));
     }
 
-    private static List<string> SplitList(string? text) =>
-        text is null ? [] : [.. text.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using Threadline.Api;
 using Threadline.Cli;
 using Threadline.Hosting;
 using Threadline.Plm.Import;
@@ -54,7 +55,7 @@ public static class ImportBomCommand
                 applying.Increment(1);
             });
         }
-        catch (BomCsvReader.UnreadableFileException unreadable)
+        catch (CsvImport.UnreadableFileException unreadable)
         {
             console.MarkupLineInterpolated($"[red]Cannot import {file.Name}:[/] {unreadable.Message}");
             return 2;
