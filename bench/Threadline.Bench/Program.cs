@@ -1,12 +1,22 @@
 using System.Globalization;
+using Threadline.Bench.Assets;
 using Threadline.Bench.Bom;
 
 // A small command line on purpose: one benchmark today, each a verb with a few flags.
 const string Usage = "Usage: dotnet run -c Release --project bench/Threadline.Bench -- bom [--iterations N] [--sql-iterations N] [--postgres CONNSTRING]\n" +
+    "   or: ... -- assets [--assets N (default 100000)] [--iterations N (default 2000)] [--postgres CONNSTRING]\n" +
     "  --iterations      timed in-memory resolutions (default 2000)\n" +
     "  --sql-iterations  timed recursive SQL queries per engine (default 100)\n" +
     "  --postgres        Npgsql connection string of a server where a scratch database may be created and dropped\n" +
     "                    (default: environment variable THREADLINE_BENCH_POSTGRES; without either, SQLite only)";
+
+if (args.Length > 0 && args[0] == "assets")
+{
+    // assets [--assets N] [--iterations N] [--postgres CONNSTRING]
+    int Flag(string name, int fallback) => Array.IndexOf(args, name) is var at and > 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    var server = Array.IndexOf(args, "--postgres") is var p and > 0 && p + 1 < args.Length ? args[p + 1] : Environment.GetEnvironmentVariable("THREADLINE_BENCH_POSTGRES");
+    return await AssetConfigurationBenchmark.RunAsync(new AssetBenchmarkOptions(Flag("--assets", 100_000), Flag("--iterations", 2_000), string.IsNullOrWhiteSpace(server) ? null : server));
+}
 
 if (args.Length == 0 || args[0] != "bom")
 {
