@@ -1,0 +1,485 @@
+using System.Text.Json;
+using Google.Protobuf;
+using Threadline.Features.Ingestion.Sparkplug.Protobuf;
+using Threadline.Telemetry;
+using Metric = Threadline.Features.Ingestion.Sparkplug.Protobuf.Payload.Types.Metric;
+
+namespace Threadline.Features.Ingestion.Sparkplug;
+
+/// <summary>
+/// A Sparkplug B 3.0 Primary Host Application's view of the edge nodes it hears: decodes each message, keeps
+/// per edge node the birth state (bdSeq, next seq, metric aliases, which devices are born) and turns messages into
+/// numeric points, presence changes, rebirth commands and dead letters. Takes topic and payload bytes, so it knows
+/// nothing of the MQTT client. Thread-safe: messages are handled one at a time. State starts empty, so every
+/// edge node must be (re)born after this host starts; DATA before that brings a rebirth request.
+/// </summary>
+public sealed class SparkplugHost
+{
+    /// <summary>Default for the least time between two rebirth requests to one edge node: 10 s.</summary>
+    public static readonly TimeSpan DefaultRebirthInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>The metric that carries the birth/death sequence number (spec 6.4.20, bdSeq).</summary>
+    public const string BdSeqMetric = "bdSeq";
+
+    /// <summary>The Node Control metric a host writes to ask an edge node to publish its births again.</summary>
+    public const string RebirthMetric = "Node Control/Rebirth";
+
+    private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _rebirthInterval;
+    private readonly Dictionary<(string Group, string Edge), EdgeNodeState> _nodes = [];
+    private readonly Dictionary<(string Group, string Edge), DateTimeOffset> _lastRebirth = [];
+
+    /// <param name="hostId">This host's Sparkplug Host ID, used in its STATE topic (spec 7.1); no '/', '+' or '#'.</param>
+    /// <param name="timeProvider">The clock for arrival times, STATE timestamps and the rebirth rate limit.</param>
+    /// <param name="rebirthInterval">Least time between two rebirth requests to one edge node; default <see cref="DefaultRebirthInterval"/>.</param>
+    public SparkplugHost(string hostId, TimeProvider timeProvider, TimeSpan? rebirthInterval = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(hostId);
+        if (hostId.IndexOfAny(['/', '+', '#']) >= 0)
+        {
+            throw new ArgumentException($"Sparkplug host id '{hostId}' must not contain '/', '+' or '#'.", nameof(hostId));
+        }
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (rebirthInterval is { } interval && interval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rebirthInterval), "The rebirth interval must not be negative.");
+        }
+        HostId = hostId;
+        _time = timeProvider;
+        _rebirthInterval = rebirthInterval ?? DefaultRebirthInterval;
+    }
+
+    public string HostId { get; }
+
+    /// <summary>The topic to subscribe to for every edge node of every group (spec 4.1).</summary>
+    public const string SubscriptionFilter = SparkplugTopic.Namespace + "/#";
+
+    /// <summary>This host's STATE topic, <c>spBv1.0/STATE/{host id}</c> (spec 7.1.1).</summary>
+    public string StateTopic => $"{SparkplugTopic.Namespace}/STATE/{HostId}";
+
+    /// <summary>
+    /// The STATE birth and will for one MQTT session (spec 7.1.1 to 7.1.3): set <see cref="SparkplugStateMessages.Offline"/>
+    /// as the will of the CONNECT, publish <see cref="SparkplugStateMessages.Online"/> once connected, and publish
+    /// Offline again before a clean disconnect. Both carry the same timestamp, the session's start on this host's clock,
+    /// which is what lets an edge node tell a stale will from a current one. Retained, QoS 1.
+    /// </summary>
+    public SparkplugStateMessages CreateStateMessages()
+    {
+        var timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        return new SparkplugStateMessages(StateMessage(online: true, timestamp), StateMessage(online: false, timestamp));
+    }
+
+    private SparkplugOutgoingMessage StateMessage(bool online, long timestamp)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteBoolean("online", online);
+            json.WriteNumber("timestamp", timestamp);
+            json.WriteEndObject();
+        }
+        return new SparkplugOutgoingMessage(StateTopic, buffer.WrittenMemory.ToArray(), QualityOfService: 1, Retain: true);
+    }
+
+    /// <summary>Whether the edge node is born (since this host started) and not dead since.</summary>
+    public bool IsOnline(string groupId, string edgeNodeId, string? deviceId = null)
+    {
+        lock (_lock)
+        {
+            if (!_nodes.TryGetValue((groupId, edgeNodeId), out var node))
+            {
+                return false;
+            }
+            return deviceId is null || node.Devices.ContainsKey(deviceId);
+        }
+    }
+
+    /// <summary>Handles one received message. Never throws for bad input: bad input comes back as dead letters.</summary>
+    public SparkplugResult Handle(string topic, ReadOnlyMemory<byte> payload)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        var arrival = _time.GetUtcNow();
+        if (!SparkplugTopic.TryParse(topic, out var parsed, out var error))
+        {
+            var builder = new ResultBuilder(null);
+            builder.DeadLetters.Add(new SparkplugDeadLetter(error!, $"Topic '{topic}' is not a Sparkplug B topic this host understands."));
+            return builder.Build();
+        }
+        // Host STATE (ours or another host's) and commands (ours echoed back, or another application's) are not data.
+        if (parsed!.Type is SparkplugMessageType.State or SparkplugMessageType.NCmd or SparkplugMessageType.DCmd)
+        {
+            return new ResultBuilder(parsed).Build();
+        }
+        Payload message;
+        try
+        {
+            message = Payload.Parser.ParseFrom(payload.Span);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            var builder = new ResultBuilder(parsed);
+            builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.MalformedPayload, ex.Message));
+            return builder.Build();
+        }
+        lock (_lock)
+        {
+            var builder = new ResultBuilder(parsed);
+            switch (parsed.Type)
+            {
+                case SparkplugMessageType.NBirth:
+                    HandleNodeBirth(parsed, message, arrival, builder);
+                    break;
+                case SparkplugMessageType.NDeath:
+                    HandleNodeDeath(parsed, message, arrival, builder);
+                    break;
+                default:
+                    HandleFromBornNode(parsed, message, arrival, builder);
+                    break;
+            }
+            if (builder.RebirthNeeded)
+            {
+                RequestRebirth(parsed, arrival, builder);
+            }
+            return builder.Build();
+        }
+    }
+
+    private void HandleNodeBirth(SparkplugTopic topic, Payload message, DateTimeOffset arrival, ResultBuilder builder)
+    {
+        var key = (topic.GroupId, topic.EdgeNodeId);
+        var birthTime = PayloadTime(message) ?? arrival;
+        if (_nodes.Remove(key, out var previous))
+        {
+            // A new NBIRTH starts a new session (spec 7.2.2): devices of the old one are gone until they re-birth.
+            foreach (var device in previous.Devices.Keys)
+            {
+                builder.Presence.Add(new SparkplugPresence(topic.GroupId, topic.EdgeNodeId, device, Online: false, birthTime));
+            }
+        }
+        var bdSeq = message.Metrics.FirstOrDefault(m => m.Name == BdSeqMetric) is { } bdSeqMetric
+            ? UnsignedValue(bdSeqMetric)
+            : null;
+        var node = new EdgeNodeState(bdSeq);
+        // Spec 6.4.21 / 7.2.2: NBIRTH carries seq 0 in 3.0; whatever it carries, the next message is one more.
+        node.NextSeq = message.HasSeq ? (int)((message.Seq + 1) % 256) : null;
+        _nodes[key] = node;
+        builder.Presence.Add(new SparkplugPresence(topic.GroupId, topic.EdgeNodeId, null, Online: true, birthTime));
+        LearnAndEmit(topic, node.Metrics, message, arrival, builder);
+    }
+
+    private void HandleNodeDeath(SparkplugTopic topic, Payload message, DateTimeOffset arrival, ResultBuilder builder)
+    {
+        var key = (topic.GroupId, topic.EdgeNodeId);
+        if (!_nodes.TryGetValue(key, out var node))
+        {
+            // Nothing to take offline; not worth a rebirth either, the node is gone.
+            builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.NotBorn,
+                $"NDEATH from {topic.GroupId}/{topic.EdgeNodeId}, which is not born on this host."));
+            return;
+        }
+        var bdSeq = message.Metrics.FirstOrDefault(m => m.Name == BdSeqMetric) is { } bdSeqMetric
+            ? UnsignedValue(bdSeqMetric)
+            : null;
+        // Spec 7.2.3: an NDEATH whose bdSeq differs from the current NBIRTH's is the will of an older session,
+        // delivered late, and must not take the current session down. When either side lacks a bdSeq (pre-3.0
+        // nodes) there is nothing to compare and the death is honoured.
+        if (bdSeq is not null && node.BdSeq is not null && bdSeq != node.BdSeq)
+        {
+            builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.StaleDeath,
+                $"NDEATH bdSeq {bdSeq} does not match the current NBIRTH's bdSeq {node.BdSeq}."));
+            return;
+        }
+        _nodes.Remove(key);
+        // Spec 7.2.3: an edge node's death takes its devices with it.
+        foreach (var device in node.Devices.Keys)
+        {
+            builder.Presence.Add(new SparkplugPresence(topic.GroupId, topic.EdgeNodeId, device, Online: false, arrival));
+        }
+        builder.Presence.Add(new SparkplugPresence(topic.GroupId, topic.EdgeNodeId, null, Online: false, arrival));
+    }
+
+    private void HandleFromBornNode(SparkplugTopic topic, Payload message, DateTimeOffset arrival, ResultBuilder builder)
+    {
+        if (!_nodes.TryGetValue((topic.GroupId, topic.EdgeNodeId), out var node))
+        {
+            // Spec 7.2.4: a host that sees a message from an edge node it has no birth for asks for a rebirth.
+            builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.NotBorn,
+                $"{topic.Type} from {topic.GroupId}/{topic.EdgeNodeId}, which is not born on this host."));
+            builder.RebirthNeeded = true;
+            return;
+        }
+        CheckSequence(node, message, builder);
+        switch (topic.Type)
+        {
+            case SparkplugMessageType.NData:
+                EmitData(topic, node.Metrics, message, arrival, builder);
+                break;
+            case SparkplugMessageType.DBirth:
+            {
+                var device = new MetricTable();
+                node.Devices[topic.DeviceId!] = device;
+                builder.Presence.Add(new SparkplugPresence(topic.GroupId, topic.EdgeNodeId, topic.DeviceId,
+                    Online: true, PayloadTime(message) ?? arrival));
+                LearnAndEmit(topic, device, message, arrival, builder);
+                break;
+            }
+            case SparkplugMessageType.DData:
+                if (!node.Devices.TryGetValue(topic.DeviceId!, out var born))
+                {
+                    builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.NotBorn,
+                        $"DDATA from device {topic.DeviceId} of {topic.GroupId}/{topic.EdgeNodeId}, which is not born on this host."));
+                    builder.RebirthNeeded = true;
+                    return;
+                }
+                EmitData(topic, born, message, arrival, builder);
+                break;
+            case SparkplugMessageType.DDeath:
+                if (node.Devices.Remove(topic.DeviceId!))
+                {
+                    builder.Presence.Add(new SparkplugPresence(topic.GroupId, topic.EdgeNodeId, topic.DeviceId,
+                        Online: false, PayloadTime(message) ?? arrival));
+                }
+                break;
+        }
+    }
+
+    private static void CheckSequence(EdgeNodeState node, Payload message, ResultBuilder builder)
+    {
+        // Spec 7.2.4 and 6.4.21: every message after NBIRTH (NDATA, DBIRTH, DDATA, DDEATH) carries seq one more
+        // than the previous, modulo 256. A gap means messages were lost (QoS 0), so the host's picture may be wrong
+        // and it asks for a rebirth. The message itself still decodes against known aliases, so its data is kept.
+        // A message without seq (pre-3.0 nodes) is not checked.
+        if (!message.HasSeq)
+        {
+            return;
+        }
+        var seq = message.Seq;
+        if (node.NextSeq is { } expected && seq != (ulong)expected)
+        {
+            builder.SequenceGap = true;
+            builder.RebirthNeeded = true;
+        }
+        node.NextSeq = (int)((seq + 1) % 256);
+    }
+
+    private static void LearnAndEmit(SparkplugTopic topic, MetricTable table, Payload message, DateTimeOffset arrival, ResultBuilder builder)
+    {
+        foreach (var metric in message.Metrics)
+        {
+            if (!metric.HasName || metric.Name.Length == 0)
+            {
+                builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.UnknownMetric,
+                    $"A {topic.Type} metric without a name (spec 6.4.3 requires names in births)."));
+                continue;
+            }
+            if (metric.HasAlias)
+            {
+                if (table.ByAlias.TryGetValue(metric.Alias, out var taken) && taken != metric.Name)
+                {
+                    // Spec 6.4.3: aliases are unique within the edge node; a clash makes DATA ambiguous.
+                    builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.DuplicateAlias,
+                        $"Alias {metric.Alias} of '{metric.Name}' is already '{taken}'."));
+                    builder.RebirthNeeded = true;
+                    continue;
+                }
+                table.ByAlias[metric.Alias] = metric.Name;
+            }
+            table.Names.Add(metric.Name);
+            Emit(topic, metric.Name, metric, message, arrival, builder);
+        }
+    }
+
+    private static void EmitData(SparkplugTopic topic, MetricTable table, Payload message, DateTimeOffset arrival, ResultBuilder builder)
+    {
+        foreach (var metric in message.Metrics)
+        {
+            string? name;
+            if (metric.HasAlias)
+            {
+                // Spec 6.4.3: DATA may carry the alias alone; the birth tied it to a name.
+                if (!table.ByAlias.TryGetValue(metric.Alias, out name))
+                {
+                    builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.UnknownAlias,
+                        $"{topic} metric alias {metric.Alias} was not in the birth."));
+                    builder.RebirthNeeded = true;
+                    continue;
+                }
+            }
+            else if (metric.HasName && table.Names.Contains(metric.Name))
+            {
+                name = metric.Name;
+            }
+            else
+            {
+                builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.UnknownMetric,
+                    $"{topic} metric '{metric.Name}' was not in the birth."));
+                builder.RebirthNeeded = true;
+                continue;
+            }
+            Emit(topic, name, metric, message, arrival, builder);
+        }
+    }
+
+    private static void Emit(SparkplugTopic topic, string name, Metric metric, Payload message, DateTimeOffset arrival, ResultBuilder builder)
+    {
+        // bdSeq and Node Control/* describe the session and its controls, not the process.
+        if (name == BdSeqMetric || name.StartsWith("Node Control/", StringComparison.Ordinal))
+        {
+            return;
+        }
+        if (metric.IsNull || NumericValue(metric) is not { } value)
+        {
+            builder.SkippedNonNumeric++;
+            return;
+        }
+        var atSource = (metric.HasTimestamp ? FromUnixMilliseconds(metric.Timestamp) : null) ?? PayloadTime(message);
+        builder.Points.Add(new SparkplugPoint(topic.GroupId, topic.EdgeNodeId, topic.DeviceId, name, value, atSource ?? arrival,
+            atSource is null, QualityOf(metric), message.HasSeq ? (long)message.Seq : null, metric.IsHistorical));
+    }
+
+    /// <summary>The metric's value as a double when it is numeric or boolean; null for strings, bytes, datasets and templates.</summary>
+    internal static double? NumericValue(Metric metric)
+    {
+        var type = metric.HasDatatype ? (DataType)metric.Datatype : DataType.Unknown;
+        // Spec 6.4.16: signed integers travel as two's complement in the unsigned fields, so the declared
+        // datatype decides the sign; truncating to the declared width also reads encoders that sign-extend.
+        return metric.ValueCase switch
+        {
+            Metric.ValueOneofCase.IntValue => type switch
+            {
+                DataType.Int8 => (sbyte)(byte)metric.IntValue,
+                DataType.Int16 => (short)(ushort)metric.IntValue,
+                DataType.Int32 => (int)metric.IntValue,
+                _ => metric.IntValue,
+            },
+            Metric.ValueOneofCase.LongValue => type switch
+            {
+                DataType.DateTime => null,
+                DataType.Int64 or DataType.Int32 or DataType.Int16 or DataType.Int8 => (long)metric.LongValue,
+                _ => metric.LongValue,
+            },
+            Metric.ValueOneofCase.FloatValue => metric.FloatValue,
+            Metric.ValueOneofCase.DoubleValue => metric.DoubleValue,
+            Metric.ValueOneofCase.BooleanValue => metric.BooleanValue ? 1 : 0,
+            _ => null,
+        };
+    }
+
+    private static TelemetryQuality QualityOf(Metric metric)
+    {
+        var properties = metric.Properties;
+        if (properties is null)
+        {
+            return TelemetryQuality.Good;
+        }
+        var index = properties.Keys.IndexOf("Quality");
+        if (index < 0 || index >= properties.Values.Count)
+        {
+            return TelemetryQuality.Good;
+        }
+        var property = properties.Values[index];
+        long? code = property.ValueCase switch
+        {
+            Payload.Types.PropertyValue.ValueOneofCase.IntValue => (int)property.IntValue,
+            Payload.Types.PropertyValue.ValueOneofCase.LongValue => (long)property.LongValue,
+            _ => null,
+        };
+        // The Quality property carries an OPC DA quality code (as Ignition and Tahu send it): its top two bits
+        // say good (11, e.g. 192), uncertain (01, e.g. 64) or bad (00, e.g. 0).
+        return code switch
+        {
+            null => TelemetryQuality.Good,
+            _ when (code.Value & 0xC0) == 0xC0 => TelemetryQuality.Good,
+            _ when (code.Value & 0xC0) == 0x40 => TelemetryQuality.Uncertain,
+            _ => TelemetryQuality.Bad,
+        };
+    }
+
+    private static ulong? UnsignedValue(Metric metric) => metric.ValueCase switch
+    {
+        Metric.ValueOneofCase.LongValue => metric.LongValue,
+        Metric.ValueOneofCase.IntValue => metric.IntValue,
+        // A bdSeq metric present without a value is read as 0, as lenient encoders send it.
+        _ => 0,
+    };
+
+    private static DateTimeOffset? PayloadTime(Payload message) =>
+        message.HasTimestamp ? FromUnixMilliseconds(message.Timestamp) : null;
+
+    private static DateTimeOffset? FromUnixMilliseconds(ulong milliseconds) =>
+        milliseconds is > 0 and <= 253_402_300_799_999 ? DateTimeOffset.FromUnixTimeMilliseconds((long)milliseconds) : null;
+
+    private void RequestRebirth(SparkplugTopic topic, DateTimeOffset now, ResultBuilder builder)
+    {
+        var key = (topic.GroupId, topic.EdgeNodeId);
+        // A burst of bad data must not become a burst of NCMDs: each rebirth makes the node republish everything.
+        if (_lastRebirth.TryGetValue(key, out var last) && now - last < _rebirthInterval)
+        {
+            return;
+        }
+        _lastRebirth[key] = now;
+        builder.Commands.Add(RebirthCommand(topic.GroupId, topic.EdgeNodeId, now));
+    }
+
+    /// <summary>
+    /// The NCMD asking an edge node to publish its NBIRTH and DBIRTHs again: metric <see cref="RebirthMetric"/>
+    /// (Boolean) = true (spec 6.4.22 / 7.2.4). QoS 0, not retained, as commands are (spec 4.2.4).
+    /// </summary>
+    public static SparkplugOutgoingMessage RebirthCommand(string groupId, string edgeNodeId, DateTimeOffset now)
+    {
+        var milliseconds = (ulong)now.ToUnixTimeMilliseconds();
+        var payload = new Payload { Timestamp = milliseconds };
+        payload.Metrics.Add(new Metric
+        {
+            Name = RebirthMetric,
+            Timestamp = milliseconds,
+            Datatype = (uint)DataType.Boolean,
+            BooleanValue = true,
+        });
+        return new SparkplugOutgoingMessage($"{SparkplugTopic.Namespace}/{groupId}/NCMD/{edgeNodeId}",
+            payload.ToByteArray(), QualityOfService: 0, Retain: false);
+    }
+
+    private sealed class MetricTable
+    {
+        public Dictionary<ulong, string> ByAlias { get; } = [];
+
+        public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class EdgeNodeState(ulong? bdSeq)
+    {
+        public ulong? BdSeq { get; } = bdSeq;
+
+        public int? NextSeq { get; set; }
+
+        public MetricTable Metrics { get; } = new();
+
+        public Dictionary<string, MetricTable> Devices { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class ResultBuilder(SparkplugTopic? topic)
+    {
+        public List<SparkplugPoint> Points { get; } = [];
+
+        public List<SparkplugPresence> Presence { get; } = [];
+
+        public List<SparkplugOutgoingMessage> Commands { get; } = [];
+
+        public List<SparkplugDeadLetter> DeadLetters { get; } = [];
+
+        public int SkippedNonNumeric { get; set; }
+
+        public bool SequenceGap { get; set; }
+
+        public bool RebirthNeeded { get; set; }
+
+        public SparkplugResult Build() => new(topic, Points, Presence, Commands, DeadLetters, SkippedNonNumeric,
+            SequenceGap, RebirthNeeded);
+    }
+}
+
+/// <summary>A host's STATE birth and will for one MQTT session; see <see cref="SparkplugHost.CreateStateMessages"/>.</summary>
+public sealed record SparkplugStateMessages(SparkplugOutgoingMessage Online, SparkplugOutgoingMessage Offline);
