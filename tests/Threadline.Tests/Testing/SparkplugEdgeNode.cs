@@ -51,7 +51,7 @@ public sealed class SparkplugEdgeNode(string groupId, string edgeNodeId, TimePro
         }
     }
 
-    /// <summary>NDEATH with the current bdSeq (or the given one, to make a stale death); it carries no seq (spec 6.4.21).</summary>
+    /// <summary>NDEATH with the current bdSeq (or the given one, to make a stale death); it carries no seq (spec 4.2.1.3.2).</summary>
     public SparkplugMessage NodeDeath(ulong? bdSeq = null)
     {
         var payload = new Payload { Timestamp = Now() };

@@ -18,10 +18,10 @@ public sealed class SparkplugHost
     /// <summary>Default for the least time between two rebirth requests to one edge node: 10 s.</summary>
     public static readonly TimeSpan DefaultRebirthInterval = TimeSpan.FromSeconds(10);
 
-    /// <summary>The metric that carries the birth/death sequence number (spec 6.4.20, bdSeq).</summary>
+    /// <summary>The metric that carries the birth/death sequence number (spec 4.2.1.1.2, 6.4.19).</summary>
     public const string BdSeqMetric = "bdSeq";
 
-    /// <summary>The Node Control metric a host writes to ask an edge node to publish its births again.</summary>
+    /// <summary>The Node Control metric a host writes to ask an edge node to publish its births again (spec 4.2.1.1.2, 5.9).</summary>
     public const string RebirthMetric = "Node Control/Rebirth";
 
     private readonly Lock _lock = new();
@@ -29,8 +29,9 @@ public sealed class SparkplugHost
     private readonly TimeSpan _rebirthInterval;
     private readonly Dictionary<(string Group, string Edge), EdgeNodeState> _nodes = [];
     private readonly Dictionary<(string Group, string Edge), DateTimeOffset> _lastRebirth = [];
+    private SparkplugStateMessages? _session;
 
-    /// <param name="hostId">This host's Sparkplug Host ID, used in its STATE topic (spec 7.1); no '/', '+' or '#'.</param>
+    /// <param name="hostId">This host's Sparkplug Host ID, used in its STATE topic (spec 4.2.3, 5.13); no '/', '+' or '#'.</param>
     /// <param name="timeProvider">The clock for arrival times, STATE timestamps and the rebirth rate limit.</param>
     /// <param name="rebirthInterval">Least time between two rebirth requests to one edge node; default <see cref="DefaultRebirthInterval"/>.</param>
     public SparkplugHost(string hostId, TimeProvider timeProvider, TimeSpan? rebirthInterval = null)
@@ -55,11 +56,11 @@ public sealed class SparkplugHost
     /// <summary>The topic to subscribe to for every edge node of every group (spec 4.1).</summary>
     public const string SubscriptionFilter = SparkplugTopic.Namespace + "/#";
 
-    /// <summary>This host's STATE topic, <c>spBv1.0/STATE/{host id}</c> (spec 7.1.1).</summary>
+    /// <summary>This host's STATE topic, <c>spBv1.0/STATE/{host id}</c> (spec 4.2.3.1.1).</summary>
     public string StateTopic => $"{SparkplugTopic.Namespace}/STATE/{HostId}";
 
     /// <summary>
-    /// The STATE birth and will for one MQTT session (spec 7.1.1 to 7.1.3): set <see cref="SparkplugStateMessages.Offline"/>
+    /// The STATE birth and will for one MQTT session (spec 4.2.3, 5.13): set <see cref="SparkplugStateMessages.Offline"/>
     /// as the will of the CONNECT, publish <see cref="SparkplugStateMessages.Online"/> once connected, and publish
     /// Offline again before a clean disconnect. Both carry the same timestamp, the session's start on this host's clock,
     /// which is what lets an edge node tell a stale will from a current one. Retained, QoS 1.
@@ -67,7 +68,12 @@ public sealed class SparkplugHost
     public SparkplugStateMessages CreateStateMessages()
     {
         var timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return new SparkplugStateMessages(StateMessage(online: true, timestamp), StateMessage(online: false, timestamp));
+        var messages = new SparkplugStateMessages(StateMessage(online: true, timestamp), StateMessage(online: false, timestamp));
+        lock (_lock)
+        {
+            _session = messages;
+        }
+        return messages;
     }
 
     private SparkplugOutgoingMessage StateMessage(bool online, long timestamp)
@@ -107,8 +113,12 @@ public sealed class SparkplugHost
             builder.DeadLetters.Add(new SparkplugDeadLetter(error!, $"Topic '{topic}' is not a Sparkplug B topic this host understands."));
             return builder.Build();
         }
-        // Host STATE (ours or another host's) and commands (ours echoed back, or another application's) are not data.
-        if (parsed!.Type is SparkplugMessageType.State or SparkplugMessageType.NCmd or SparkplugMessageType.DCmd)
+        if (parsed!.Type == SparkplugMessageType.State)
+        {
+            return HandleState(parsed, payload);
+        }
+        // Commands (ours echoed back, or another application's) are not data.
+        if (parsed.Type is SparkplugMessageType.NCmd or SparkplugMessageType.DCmd)
         {
             return new ResultBuilder(parsed).Build();
         }
@@ -146,13 +156,44 @@ public sealed class SparkplugHost
         }
     }
 
+    private SparkplugResult HandleState(SparkplugTopic topic, ReadOnlyMemory<byte> payload)
+    {
+        var builder = new ResultBuilder(topic);
+        bool online;
+        try
+        {
+            using var json = JsonDocument.Parse(payload);
+            online = json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("online", out var flag)
+                && flag.ValueKind == JsonValueKind.True;
+        }
+        catch (JsonException ex)
+        {
+            builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.MalformedPayload, ex.Message));
+            return builder.Build();
+        }
+        // Spec 5.3: a host told (by a stale retained message or a will of its own) that it is offline while it is
+        // connected must publish its online STATE again at once. Other hosts' STATE is none of our business.
+        if (!online && topic.HostId == HostId)
+        {
+            lock (_lock)
+            {
+                if (_session is { } session)
+                {
+                    builder.Commands.Add(session.Online);
+                }
+            }
+        }
+        return builder.Build();
+    }
+
     private void HandleNodeBirth(SparkplugTopic topic, Payload message, DateTimeOffset arrival, ResultBuilder builder)
     {
         var key = (topic.GroupId, topic.EdgeNodeId);
         var birthTime = PayloadTime(message) ?? arrival;
         if (_nodes.Remove(key, out var previous))
         {
-            // A new NBIRTH starts a new session (spec 7.2.2): devices of the old one are gone until they re-birth.
+            // A new NBIRTH starts a new session (spec 5.4, 5.6): devices of the old one are gone until they re-birth.
             foreach (var device in previous.Devices.Keys)
             {
                 builder.Presence.Add(new SparkplugPresence(topic.GroupId, topic.EdgeNodeId, device, Online: false, birthTime));
@@ -162,7 +203,7 @@ public sealed class SparkplugHost
             ? UnsignedValue(bdSeqMetric)
             : null;
         var node = new EdgeNodeState(bdSeq);
-        // Spec 6.4.21 / 7.2.2: NBIRTH carries seq 0 in 3.0; whatever it carries, the next message is one more.
+        // Spec 6.4.19: NBIRTH carries a seq (0 in practice, 0 to 255 allowed); the next message is one more.
         node.NextSeq = message.HasSeq ? (int)((message.Seq + 1) % 256) : null;
         _nodes[key] = node;
         builder.Presence.Add(new SparkplugPresence(topic.GroupId, topic.EdgeNodeId, null, Online: true, birthTime));
@@ -182,7 +223,7 @@ public sealed class SparkplugHost
         var bdSeq = message.Metrics.FirstOrDefault(m => m.Name == BdSeqMetric) is { } bdSeqMetric
             ? UnsignedValue(bdSeqMetric)
             : null;
-        // Spec 7.2.3: an NDEATH whose bdSeq differs from the current NBIRTH's is the will of an older session,
+        // Spec 4.2.1.3.2 and 5.5: an NDEATH whose bdSeq differs from the current NBIRTH's is the will of an older session,
         // delivered late, and must not take the current session down. When either side lacks a bdSeq (pre-3.0
         // nodes) there is nothing to compare and the death is honoured.
         if (bdSeq is not null && node.BdSeq is not null && bdSeq != node.BdSeq)
@@ -192,7 +233,7 @@ public sealed class SparkplugHost
             return;
         }
         _nodes.Remove(key);
-        // Spec 7.2.3: an edge node's death takes its devices with it.
+        // Spec 5.5: an edge node's death takes its devices offline too, at the host's current time.
         foreach (var device in node.Devices.Keys)
         {
             builder.Presence.Add(new SparkplugPresence(topic.GroupId, topic.EdgeNodeId, device, Online: false, arrival));
@@ -204,7 +245,8 @@ public sealed class SparkplugHost
     {
         if (!_nodes.TryGetValue((topic.GroupId, topic.EdgeNodeId), out var node))
         {
-            // Spec 7.2.4: a host that sees a message from an edge node it has no birth for asks for a rebirth.
+            // Without a birth the host has neither aliases nor a seq to check against; Node Control/Rebirth
+            // (spec 4.2.1.1.2) is the only way to get one short of waiting for the node to reconnect.
             builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.NotBorn,
                 $"{topic.Type} from {topic.GroupId}/{topic.EdgeNodeId}, which is not born on this host."));
             builder.RebirthNeeded = true;
@@ -247,9 +289,10 @@ public sealed class SparkplugHost
 
     private static void CheckSequence(EdgeNodeState node, Payload message, ResultBuilder builder)
     {
-        // Spec 7.2.4 and 6.4.21: every message after NBIRTH (NDATA, DBIRTH, DDATA, DDEATH) carries seq one more
-        // than the previous, modulo 256. A gap means messages were lost (QoS 0), so the host's picture may be wrong
-        // and it asks for a rebirth. The message itself still decodes against known aliases, so its data is kept.
+        // Spec 6.4.5 and 4.2.2.x: every message after NBIRTH (NDATA, DBIRTH, DDATA, DDEATH) carries seq one more
+        // than the previous, modulo 256. Spec 5.9 lets a host wait a Reorder Timeout for the missing message before
+        // asking for a rebirth; one broker delivers one client's messages in order, so a gap here is a loss (QoS 0)
+        // and the host asks at once. The message itself still decodes against known aliases, so its data is kept.
         // A message without seq (pre-3.0 nodes) is not checked.
         if (!message.HasSeq)
         {
@@ -271,14 +314,14 @@ public sealed class SparkplugHost
             if (!metric.HasName || metric.Name.Length == 0)
             {
                 builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.UnknownMetric,
-                    $"A {topic.Type} metric without a name (spec 6.4.3 requires names in births)."));
+                    $"A {topic.Type} metric without a name (spec 6.4.6 requires names in births)."));
                 continue;
             }
             if (metric.HasAlias)
             {
                 if (table.ByAlias.TryGetValue(metric.Alias, out var taken) && taken != metric.Name)
                 {
-                    // Spec 6.4.3: aliases are unique within the edge node; a clash makes DATA ambiguous.
+                    // Spec 6.4.6: aliases are unique within the edge node; a clash makes DATA ambiguous.
                     builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.DuplicateAlias,
                         $"Alias {metric.Alias} of '{metric.Name}' is already '{taken}'."));
                     builder.RebirthNeeded = true;
@@ -298,7 +341,7 @@ public sealed class SparkplugHost
             string? name;
             if (metric.HasAlias)
             {
-                // Spec 6.4.3: DATA may carry the alias alone; the birth tied it to a name.
+                // Spec 6.4.6: DATA carries the alias alone once the birth tied it to a name.
                 if (!table.ByAlias.TryGetValue(metric.Alias, out name))
                 {
                     builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.UnknownAlias,
@@ -343,7 +386,7 @@ public sealed class SparkplugHost
     internal static double? NumericValue(Metric metric)
     {
         var type = metric.HasDatatype ? (DataType)metric.Datatype : DataType.Unknown;
-        // Spec 6.4.16: signed integers travel as two's complement in the unsigned fields, so the declared
+        // Spec 6.4.17: signed integers travel as two's complement in the unsigned fields, so the declared
         // datatype decides the sign; truncating to the declared width also reads encoders that sign-extend.
         return metric.ValueCase switch
         {
@@ -386,14 +429,16 @@ public sealed class SparkplugHost
             Payload.Types.PropertyValue.ValueOneofCase.LongValue => (long)property.LongValue,
             _ => null,
         };
-        // The Quality property carries an OPC DA quality code (as Ignition and Tahu send it): its top two bits
-        // say good (11, e.g. 192), uncertain (01, e.g. 64) or bad (00, e.g. 0).
+        // Spec 6.4.9.1 allows 0 (bad), 192 (good) and 500 (stale); other senders use the OPC DA quality byte, whose
+        // top two bits say good (11), uncertain (01, e.g. 64) or bad (00). Stale data is neither good nor known bad.
         return code switch
         {
-            null => TelemetryQuality.Good,
-            _ when (code.Value & 0xC0) == 0xC0 => TelemetryQuality.Good,
-            _ when (code.Value & 0xC0) == 0x40 => TelemetryQuality.Uncertain,
-            _ => TelemetryQuality.Bad,
+            null or 192 => TelemetryQuality.Good,
+            500 => TelemetryQuality.Uncertain,
+            >= 0 and <= 255 when (code.Value & 0xC0) == 0xC0 => TelemetryQuality.Good,
+            >= 0 and <= 255 when (code.Value & 0xC0) == 0x40 => TelemetryQuality.Uncertain,
+            >= 0 and <= 255 => TelemetryQuality.Bad,
+            _ => TelemetryQuality.Uncertain,
         };
     }
 
@@ -425,7 +470,7 @@ public sealed class SparkplugHost
 
     /// <summary>
     /// The NCMD asking an edge node to publish its NBIRTH and DBIRTHs again: metric <see cref="RebirthMetric"/>
-    /// (Boolean) = true (spec 6.4.22 / 7.2.4). QoS 0, not retained, as commands are (spec 4.2.4).
+    /// (Boolean) = true, with a timestamp, at QoS 0 and not retained (spec 4.2.1.4.2).
     /// </summary>
     public static SparkplugOutgoingMessage RebirthCommand(string groupId, string edgeNodeId, DateTimeOffset now)
     {

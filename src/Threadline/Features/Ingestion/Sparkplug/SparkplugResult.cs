@@ -26,8 +26,8 @@ public sealed record SparkplugPoint(
 
 /// <summary>
 /// An edge node (<see cref="DeviceId"/> null) or a device going online or offline. <see cref="Timestamp"/> (UTC)
-/// is the birth payload's timestamp for a birth, and the host's arrival time for a death, because a node's death
-/// is its MQTT will, whose payload was written when it connected.
+/// is the payload's timestamp for a birth or a DDEATH (spec 5.7), and the host's arrival time for an NDEATH
+/// (spec 5.5), whose payload is the MQTT will written when the node connected.
 /// </summary>
 public sealed record SparkplugPresence(string GroupId, string EdgeNodeId, string? DeviceId, bool Online, DateTimeOffset Timestamp);
 

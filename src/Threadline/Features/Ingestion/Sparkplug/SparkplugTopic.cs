@@ -1,6 +1,6 @@
 namespace Threadline.Features.Ingestion.Sparkplug;
 
-/// <summary>The Sparkplug B message types named by the third segment of a topic (spec 4.1.2).</summary>
+/// <summary>The Sparkplug B message types named by the third element of a topic (spec 4.1), and STATE (spec 4.2.3).</summary>
 public enum SparkplugMessageType
 {
     NBirth,
@@ -16,7 +16,7 @@ public enum SparkplugMessageType
 
 /// <summary>
 /// A parsed Sparkplug B topic: <c>spBv1.0/{group}/{type}/{edge node}[/{device}]</c>, or
-/// <c>spBv1.0/STATE/{host id}</c> for a host application's state (spec 4.1). For STATE, <see cref="GroupId"/>
+/// <c>spBv1.0/STATE/{host id}</c> for a host application's state (spec 4.1, 4.2.3). For STATE, <see cref="GroupId"/>
 /// and <see cref="EdgeNodeId"/> are empty and <see cref="HostId"/> is set.
 /// </summary>
 public sealed record SparkplugTopic(
@@ -26,7 +26,7 @@ public sealed record SparkplugTopic(
     string? DeviceId,
     string? HostId = null)
 {
-    /// <summary>The namespace element every Sparkplug B topic starts with (spec 4.1.1).</summary>
+    /// <summary>The namespace element every Sparkplug B topic starts with (spec 4.1).</summary>
     public const string Namespace = "spBv1.0";
 
     /// <summary>Reads a topic; on failure says why in <paramref name="error"/> (one of <see cref="SparkplugDeadLetterReasons"/>).</summary>
@@ -40,7 +40,7 @@ public sealed record SparkplugTopic(
             error = SparkplugDeadLetterReasons.MalformedTopic;
             return false;
         }
-        // Spec 4.1.3: STATE is the only topic with two elements after the namespace.
+        // Spec 4.2.3.1.1: STATE is the only topic with two elements after the namespace.
         if (parts[1] == "STATE")
         {
             if (parts.Length != 3 || parts[2].Length == 0)

@@ -132,6 +132,7 @@ public sealed class SparkplugHostTests
 
     [Theory]
     [InlineData(192u, TelemetryQuality.Good)]
+    [InlineData(500u, TelemetryQuality.Uncertain)]
     [InlineData(64u, TelemetryQuality.Uncertain)]
     [InlineData(0u, TelemetryQuality.Bad)]
     [InlineData(null, TelemetryQuality.Good)]
@@ -353,6 +354,18 @@ public sealed class SparkplugHostTests
         Assert.False(offline.RootElement.GetProperty("online").GetBoolean());
         Assert.Equal(Start.ToUnixTimeMilliseconds(), online.RootElement.GetProperty("timestamp").GetInt64());
         Assert.Equal(Start.ToUnixTimeMilliseconds(), offline.RootElement.GetProperty("timestamp").GetInt64());
+    }
+
+    [Fact]
+    public void OwnStateOffline_WhileConnected_RepublishesOnline()
+    {
+        var session = _host.CreateStateMessages();
+
+        var own = _host.Handle(session.Offline.Topic, session.Offline.Payload);
+        var other = _host.Handle("spBv1.0/STATE/other-host", "{\"online\":false,\"timestamp\":1}"u8.ToArray());
+
+        Assert.Equal(session.Online, Assert.Single(own.Commands));
+        Assert.Empty(other.Commands);
     }
 
     [Theory]
