@@ -1,7 +1,8 @@
 // A Sparkplug B edge node built on Eclipse Tahu's JavaScript client (npm sparkplug-client), so that
 // Threadline's host is tested against bytes it did not write. Usage:
 //   node edge.js <host> <port> <group> <edge node> <device> <value> [<value> ...]
-// Publishes NBIRTH, a DBIRTH (metrics with aliases), one DDATA per value (aliases only), a DDEATH, then
+// Publishes NBIRTH, a DBIRTH (metrics with aliases), one DDATA per value (aliases only), two compressed DDATA
+// (Temperature 99.5 deflated, 98.5 gzipped), a DDEATH, then
 // drops the TCP connection without an MQTT DISCONNECT so that the broker delivers the NDEATH will,
 // which this client registers at QoS 0 with bdSeq 0 (it predates Sparkplug 3.0 and never increments bdSeq).
 'use strict';
@@ -65,6 +66,11 @@ client.on('birth', () => {
       ],
     });
   });
+  // Tahu's own compressed form: the encoded payload deflated (zlib) or gzipped into the body of another.
+  client.publishDeviceData(deviceId, { timestamp: now(), metrics: [{ alias: 1, type: 'Double', value: 99.5, timestamp: now() }] },
+    { compress: true });
+  client.publishDeviceData(deviceId, { timestamp: now(), metrics: [{ alias: 1, type: 'Double', value: 98.5, timestamp: now() }] },
+    { compress: true, algorithm: 'GZIP' });
   client.publishDeviceDeath(deviceId, { timestamp: now() });
 
   // Ending the socket flushes what was written, and without DISCONNECT the broker publishes the will.

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json;
 using Google.Protobuf;
 using Threadline.Features.Ingestion.Sparkplug.Protobuf;
@@ -125,9 +126,9 @@ public sealed class SparkplugHost
         Payload message;
         try
         {
-            message = Payload.Parser.ParseFrom(payload.Span);
+            message = Decode(payload);
         }
-        catch (InvalidProtocolBufferException ex)
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidDataException)
         {
             var builder = new ResultBuilder(parsed);
             builder.DeadLetters.Add(new SparkplugDeadLetter(SparkplugDeadLetterReasons.MalformedPayload, ex.Message));
@@ -154,6 +155,48 @@ public sealed class SparkplugHost
             }
             return builder.Build();
         }
+    }
+
+    /// <summary>The uuid Eclipse Tahu's clients put on a payload whose <c>body</c> is another payload, compressed.</summary>
+    public const string CompressedUuid = "SPBV1.0_COMPRESSED";
+
+    /// <summary>Largest decompressed payload accepted: 16 MiB, so a small compressed message cannot exhaust memory.</summary>
+    public const int MaxDecompressedBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Decodes a Sparkplug B payload, unwrapping Tahu's compressed form: uuid <see cref="CompressedUuid"/>, body
+    /// compressed with the algorithm named by a string metric "algorithm" (DEFLATE, the zlib format, when absent;
+    /// or GZIP). Throws <see cref="InvalidProtocolBufferException"/> or <see cref="InvalidDataException"/> on bad input.
+    /// </summary>
+    public static Payload Decode(ReadOnlyMemory<byte> bytes)
+    {
+        var payload = Payload.Parser.ParseFrom(bytes.Span);
+        if (payload.Uuid != CompressedUuid)
+        {
+            return payload;
+        }
+        var algorithm = payload.Metrics.FirstOrDefault(m => m.Name == "algorithm") is { ValueCase: Metric.ValueOneofCase.StringValue } named
+            ? named.StringValue.ToUpperInvariant()
+            : "DEFLATE";
+        using var compressed = new MemoryStream(payload.Body.ToByteArray(), writable: false);
+        using Stream decompressor = algorithm switch
+        {
+            "DEFLATE" => new ZLibStream(compressed, CompressionMode.Decompress),
+            "GZIP" => new GZipStream(compressed, CompressionMode.Decompress),
+            _ => throw new InvalidDataException($"Unknown Sparkplug compression algorithm '{algorithm}'."),
+        };
+        using var inflated = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = decompressor.Read(buffer)) > 0)
+        {
+            if (inflated.Length + read > MaxDecompressedBytes)
+            {
+                throw new InvalidDataException($"Compressed Sparkplug payload inflates past {MaxDecompressedBytes} bytes.");
+            }
+            inflated.Write(buffer, 0, read);
+        }
+        return Payload.Parser.ParseFrom(inflated.GetBuffer().AsSpan(0, (int)inflated.Length));
     }
 
     private SparkplugResult HandleState(SparkplugTopic topic, ReadOnlyMemory<byte> payload)

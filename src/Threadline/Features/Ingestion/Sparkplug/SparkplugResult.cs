@@ -22,6 +22,10 @@ public sealed record SparkplugPoint(
 {
     /// <summary>"group/edge node[/device]": the sender, as <see cref="TelemetryPoint.Source"/> expects it.</summary>
     public string Source => DeviceId is null ? $"{GroupId}/{EdgeNodeId}" : $"{GroupId}/{EdgeNodeId}/{DeviceId}";
+
+    /// <summary>This value as a telemetry point of the asset the caller resolved for <see cref="Source"/>.</summary>
+    public TelemetryPoint ToTelemetryPoint(string assetId, string? unit = null) =>
+        new(assetId, Metric, Timestamp, Value, unit, Quality, Source, Seq, StampedOnArrival);
 }
 
 /// <summary>

@@ -18,7 +18,7 @@ public sealed class SparkplugEdgePeerTests(MosquittoBroker broker) : IClassFixtu
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task TahuEdgeNode_BirthDataDeathAndWill_ComeOutAsPointsAndPresence()
+    public async Task TahuEdgeNode_BirthDataCompressedDataDeathAndWill_ComeOutAsPointsAndPresence()
     {
         var host = new SparkplugHost("threadline-test", TimeProvider.System);
         var received = Channel.CreateUnbounded<(string Topic, byte[] Payload)>();
@@ -47,7 +47,8 @@ public sealed class SparkplugEdgePeerTests(MosquittoBroker broker) : IClassFixtu
 
         Assert.Equal(
             [SparkplugMessageType.NBirth, SparkplugMessageType.DBirth, SparkplugMessageType.DData, SparkplugMessageType.DData,
-             SparkplugMessageType.DData, SparkplugMessageType.DDeath, SparkplugMessageType.NDeath],
+             SparkplugMessageType.DData, SparkplugMessageType.DData, SparkplugMessageType.DData, SparkplugMessageType.DDeath,
+             SparkplugMessageType.NDeath],
             results.Select(r => r.Topic!.Type).ToArray());
         Assert.All(results, r => Assert.Empty(r.DeadLetters));
         Assert.All(results, r => Assert.False(r.SequenceGap));
@@ -59,11 +60,12 @@ public sealed class SparkplugEdgePeerTests(MosquittoBroker broker) : IClassFixtu
              ("pump-1", "Temperature", 20.5), ("pump-1", "Running", 1d), ("pump-1", "Count", -5d),
              ("pump-1", "Temperature", 20.5), ("pump-1", "Count", -6d),
              ("pump-1", "Temperature", 21d), ("pump-1", "Count", -7d),
-             ("pump-1", "Temperature", 21.5), ("pump-1", "Count", -8d)],
+             ("pump-1", "Temperature", 21.5), ("pump-1", "Count", -8d),
+             ("pump-1", "Temperature", 99.5), ("pump-1", "Temperature", 98.5)],
             points.Select(p => (p.DeviceId, p.Metric, p.Value)).ToArray());
         Assert.All(points, p => Assert.False(p.StampedOnArrival));
         Assert.Equal(1, results[1].SkippedNonNumeric);
-        Assert.Equal([0L, 1L, 2L, 3L, 4L], results.Take(5).Select(r => r.Points[0].Seq!.Value).ToArray());
+        Assert.Equal([0L, 1L, 2L, 3L, 4L, 5L, 6L], results.Take(7).Select(r => r.Points[0].Seq!.Value).ToArray());
 
         Assert.Equal(
             [("edge1", (string?)null, true), ("edge1", "pump-1", true), ("edge1", "pump-1", false), ("edge1", null, false)],

@@ -318,6 +318,74 @@ public sealed class SparkplugHostTests
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("GZIP")]
+    public void CompressedPayload_IsUnwrapped(string? algorithm)
+    {
+        BirthNodeAndPump();
+        var inner = _edge.DeviceData("pump-1", ("Temperature", 30.5));
+        using var body = new MemoryStream();
+        using (Stream compressor = algorithm == "GZIP"
+            ? new System.IO.Compression.GZipStream(body, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)
+            : new System.IO.Compression.ZLibStream(body, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            compressor.Write(inner.Payload);
+        }
+        var wrapper = new Payload { Uuid = SparkplugHost.CompressedUuid, Body = Google.Protobuf.ByteString.CopyFrom(body.ToArray()) };
+        if (algorithm is not null)
+        {
+            wrapper.Metrics.Add(new Metric { Name = "algorithm", Datatype = (uint)DataType.String, StringValue = algorithm });
+        }
+
+        var result = _host.Handle(inner.Topic, Google.Protobuf.MessageExtensions.ToByteArray(wrapper));
+
+        Assert.Empty(result.DeadLetters);
+        Assert.Equal(("Temperature", 30.5, 2L), (Assert.Single(result.Points).Metric, result.Points[0].Value, result.Points[0].Seq!.Value));
+    }
+
+    [Fact]
+    public void CompressedPayload_ThatInflatesTooFar_IsDeadLettered()
+    {
+        using var body = new MemoryStream();
+        using (var compressor = new System.IO.Compression.ZLibStream(body, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            compressor.Write(new byte[SparkplugHost.MaxDecompressedBytes + 1]);
+        }
+        var wrapper = new Payload { Uuid = SparkplugHost.CompressedUuid, Body = Google.Protobuf.ByteString.CopyFrom(body.ToArray()) };
+
+        var result = _host.Handle("spBv1.0/plant1/NDATA/edge1", Google.Protobuf.MessageExtensions.ToByteArray(wrapper));
+
+        Assert.Equal(SparkplugDeadLetterReasons.MalformedPayload, Assert.Single(result.DeadLetters).Reason);
+    }
+
+    [Fact]
+    public async Task ManyEdgeNodesAtOnce_EachKeepsItsOwnSequence()
+    {
+        var edges = Enumerable.Range(0, 8).Select(i => new SparkplugEdgeNode("plant1", $"edge-{i}", _time)).ToList();
+
+        var results = await Task.WhenAll(edges.Select(edge => Task.Run(() =>
+        {
+            var own = new List<SparkplugResult> { Send(edge.NodeBirth()), Send(edge.DeviceBirth("pump", ("Temperature", 1d))) };
+            own.AddRange(Enumerable.Range(0, 500).Select(i => Send(edge.DeviceData("pump", ("Temperature", (double)i)))));
+            return own;
+        })));
+
+        Assert.All(results.SelectMany(r => r), r => Assert.False(r.SequenceGap));
+        Assert.All(results.SelectMany(r => r), r => Assert.Empty(r.DeadLetters));
+        Assert.Equal(8 * 501, results.Sum(r => r.Sum(x => x.Points.Count)));
+    }
+
+    [Fact]
+    public void Point_BecomesATelemetryPointOfTheResolvedAsset()
+    {
+        Send(_edge.NodeBirth());
+
+        var point = Send(_edge.DeviceBirth("pump-1", ("Temperature", 21.5))).Points[0].ToTelemetryPoint("P-100", "°C");
+
+        Assert.Equal(new TelemetryPoint("P-100", "Temperature", Start, 21.5, "°C", TelemetryQuality.Good, "plant1/edge1/pump-1", 1), point);
+    }
+
+    [Theory]
     [InlineData("spBv1.0/plant1/NFOO/edge1", SparkplugDeadLetterReasons.UnknownMessageType)]
     [InlineData("spBv1.0/plant1/DDATA/edge1", SparkplugDeadLetterReasons.MalformedTopic)]
     [InlineData("spBv1.0/plant1/NDATA/edge1/pump-1", SparkplugDeadLetterReasons.MalformedTopic)]
