@@ -16,8 +16,7 @@ public class AssetsCommandTests
         Assert.False(await DemoFleet.SeedAsync(server.Services, default));
 
         using var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No, Ansi = AnsiSupport.No });
-        console.Profile.Width = 400;
+        var console = RecordingConsole.Create(output);
         var extra = Path.Combine(server.DataDirectory, "targets.csv");
         await File.WriteAllLinesAsync(extra, ["asset_id", "PUMP-4720-SN00341-R03", "pump 4720 sn 00400 r4"]);
 

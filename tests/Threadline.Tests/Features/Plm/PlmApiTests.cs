@@ -11,16 +11,8 @@ public abstract class PlmApiTests
 {
     protected abstract Task<ThreadlineTestServer> StartServerAsync();
 
-    private static async Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement;
-        Assert.Equal(code, problem.GetProperty("code").GetString());
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
-        return problem;
-    }
+    private static Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode status, string code) =>
+        Problems.Expect(response, status, code);
 
     private static async Task CreateReleasedPart(ThreadlineTestServer server, string number, string releasedAt = "2025-01-01")
     {

@@ -29,8 +29,7 @@ public sealed class ImportAssetsCommandTests : IAsyncLifetime
     {
         var file = Path.Combine(_server.DataDirectory, $"import-{Guid.NewGuid():N}.csv");
         await File.WriteAllLinesAsync(file, lines);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_output), Interactive = InteractionSupport.No, Ansi = AnsiSupport.No });
-        console.Profile.Width = 400;
+        var console = RecordingConsole.Create(_output);
         return await command(new FileInfo(file), dryRun, _server.Services, console, default);
     }
 

@@ -23,8 +23,7 @@ public sealed class ImportBomCommandTests : IAsyncLifetime
     {
         var file = Path.Combine(_server.DataDirectory, $"bom-{Guid.NewGuid():N}.csv");
         await File.WriteAllLinesAsync(file, lines);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_output), Interactive = InteractionSupport.No, Ansi = AnsiSupport.No });
-        console.Profile.Width = 400;
+        var console = RecordingConsole.Create(_output);
         return await ImportBomCommand.RunAsync(new FileInfo(file), dryRun: false, _server.Services.GetRequiredService<PlmService>(), console, default);
     }
 
