@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Threadline.Api;
+using Threadline.Features.Ingestion;
 using Threadline.Features.Plm;
 using Threadline.Storage;
 
@@ -20,6 +21,7 @@ public static class ServerHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStorage(builder.Configuration);
         builder.Services.AddPlm();
+        builder.Services.AddIngestion(builder.Configuration);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapping>();
@@ -38,6 +40,7 @@ public static class ServerHost
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         app.MapPlmEndpoints();
+        app.MapIngestionEndpoints();
         return app;
     }
 
