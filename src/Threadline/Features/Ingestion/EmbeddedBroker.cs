@@ -64,7 +64,7 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, IngestionRoute
 
     public void Dispose() => _server?.Dispose();
 
-    private async Task OnPublishAsync(InterceptingPublishEventArgs e)
+    internal async Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
         var message = e.ApplicationMessage;
         var acknowledged = message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce;

@@ -84,6 +84,31 @@ public class EmbeddedBrokerIngestionTests
         Assert.Equal(1, store.Count);
     }
 
+    [Theory]
+    [InlineData(MqttQualityOfServiceLevel.AtLeastOnce, false)]
+    [InlineData(MqttQualityOfServiceLevel.AtMostOnce, true)]
+    public async Task PublishInterceptor_ForQos1_ReturnsOnlyAfterTheStoreHasThePoint(MqttQualityOfServiceLevel qos, bool returnsWhileAppendHeld)
+    {
+        // MQTTnet awaits this interceptor before it queues the PUBACK (MqttConnectedClient.HandleIncomingPublishPacket),
+        // so the handler's completion is the acknowledgement's earliest moment; observed here without network timing.
+        var store = new InMemoryTelemetryStore();
+        await using var h = await IngestionHarness.StartAsync(store: store);
+        var gate = new TaskCompletionSource();
+        store.AppendEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Gate = gate.Task;
+        var message = new MqttApplicationMessageBuilder().WithTopic(Topic).WithPayload(Envelope(4.2)).WithQualityOfServiceLevel(qos).Build();
+        var args = new MQTTnet.Server.InterceptingPublishEventArgs(message, "dev-341", null, new System.Collections.Hashtable(), CancellationToken.None);
+
+        var handled = h.Server.Services.GetRequiredService<EmbeddedBroker>().OnPublishAsync(args);
+        await store.AppendEntered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(returnsWhileAppendHeld, handled.IsCompleted);
+        gate.SetResult();
+        await handled.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, store.Count);
+        Assert.False(args.CloseConnection);
+    }
+
     [Fact]
     public async Task SameSourceAndSeq_IsStoredOnceAndCountedAsDuplicate()
     {
