@@ -1,7 +1,8 @@
 using System.Globalization;
 using Threadline.Bench.Bom;
+using Threadline.Bench.Ingest;
 
-// A small command line on purpose: one benchmark today, each a verb with a few flags.
+// A small command line on purpose: each benchmark a verb with a few flags.
 const string Usage = "Usage: dotnet run -c Release --project bench/Threadline.Bench -- bom [--iterations N] [--sql-iterations N] [--postgres CONNSTRING]\n" +
     "  --iterations      timed in-memory resolutions (default 2000)\n" +
     "  --sql-iterations  timed recursive SQL queries per engine (default 100)\n" +
