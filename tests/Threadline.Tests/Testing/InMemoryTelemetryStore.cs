@@ -24,6 +24,15 @@ public sealed class InMemoryTelemetryStore : ITelemetryStore
 
     public int Appends { get; private set; }
 
+    /// <summary>When set, the next append throws it (once) and stores nothing.</summary>
+    public Exception? FailNext
+    {
+        get => Volatile.Read(ref _failNext);
+        set => Volatile.Write(ref _failNext, value);
+    }
+
+    private Exception? _failNext;
+
     public int Count
     {
         get
@@ -64,6 +73,10 @@ public sealed class InMemoryTelemetryStore : ITelemetryStore
     {
         AppendEntered?.TrySetResult();
         await Gate;
+        if (Interlocked.Exchange(ref _failNext, null) is { } failure)
+        {
+            throw failure;
+        }
         int stored = 0, duplicates = 0, outOfOrder = 0;
         lock (_lock)
         {

@@ -70,6 +70,11 @@ public sealed class ExternalBrokerConsumer(
 #pragma warning restore CA1031
             {
                 logger.LogWarning(ex, "Cannot connect to MQTT broker {Host}:{Port}; retrying in {Delay}.", external.Host, external.Port, delay);
+                if (client.IsConnected)
+                {
+                    // Connected but not subscribed: start over rather than sit on a connection that receives nothing.
+                    await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build(), CancellationToken.None);
+                }
             }
             try
             {

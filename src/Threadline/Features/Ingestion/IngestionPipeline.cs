@@ -73,6 +73,17 @@ public sealed class IngestionPipeline
         _time = time;
         _uns = uns.Value;
         _dedup = new SeqDeduplicator(options.Value.DedupWindow);
+        // A point that was not stored must not be taken for a duplicate when its publisher resends it.
+        _writer.AppendFailed += points =>
+        {
+            foreach (var p in points)
+            {
+                if (p.Seq is { } s)
+                {
+                    _dedup.Forget(p.Source, s);
+                }
+            }
+        };
     }
 
     public string Prefix => _uns.Prefix;

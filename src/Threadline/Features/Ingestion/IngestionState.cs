@@ -144,6 +144,10 @@ public sealed class LatestValues
     public IReadOnlyList<LatestValue> ForAsset(string assetId) =>
         _byAsset.TryGetValue(assetId, out var signals) ? [.. signals.Values.OrderBy(v => v.Signal, StringComparer.Ordinal)] : [];
 
+    /// <summary>Every asset's latest values, ordered by asset and signal.</summary>
+    public IReadOnlyList<LatestValue> All() =>
+        [.. _byAsset.Values.SelectMany(s => s.Values).OrderBy(v => v.AssetId, StringComparer.Ordinal).ThenBy(v => v.Signal, StringComparer.Ordinal)];
+
     internal void Offer(TelemetryPoint point, DateTimeOffset receivedAt)
     {
         var signals = _byAsset.GetOrAdd(point.AssetId, _ => new ConcurrentDictionary<string, LatestValue>(StringComparer.Ordinal));
@@ -174,6 +178,17 @@ internal sealed class SeqDeduplicator(int window)
         }
     }
 
+    public void Forget(string source, long seq)
+    {
+        if (_sources.TryGetValue(source, out var recent))
+        {
+            lock (recent)
+            {
+                recent.Remove(seq);
+            }
+        }
+    }
+
     private sealed class Recent(int capacity)
     {
         private readonly HashSet<long> _set = new(capacity);
@@ -192,6 +207,9 @@ internal sealed class SeqDeduplicator(int window)
             }
             return true;
         }
+
+        // The queue keeps the forgotten seq until it ages out; removing it from the set is what matters.
+        public void Remove(long seq) => _set.Remove(seq);
     }
 }
 

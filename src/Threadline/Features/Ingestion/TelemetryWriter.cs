@@ -36,6 +36,9 @@ public sealed class TelemetryWriter : IHostedService
         });
     }
 
+    /// <summary>Raised with the points of an append that failed, so what remembered them as seen can forget them.</summary>
+    internal event Action<IReadOnlyList<TelemetryPoint>>? AppendFailed;
+
     /// <summary>Points queued and not yet appended, all clients together.</summary>
     public int Queued => _queue.Reader.Count;
 
@@ -128,6 +131,7 @@ public sealed class TelemetryWriter : IHostedService
         {
             _logger.LogError(ex, "Appending {Count} telemetry points failed; QoS 1 publishers are not acknowledged and will resend.", batch.Count);
             _counters.StoreFailures(batch.Count);
+            AppendFailed?.Invoke(points);
             foreach (var item in batch)
             {
                 item.Done?.TrySetException(ex);

@@ -110,6 +110,22 @@ public class EmbeddedBrokerIngestionTests
     }
 
     [Fact]
+    public async Task StoreFailure_WithholdsTheAcknowledgement_AndTheResentPointIsStored()
+    {
+        var store = new InMemoryTelemetryStore { FailNext = new IOException("disk full") };
+        await using var h = await IngestionHarness.StartAsync(store: store);
+        var device = await h.ConnectAsync("dev-341");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => PublishAsync(device, Topic, Envelope(4.2, seq: 1)));
+
+        Assert.Equal(0, store.Count);
+        Assert.Equal(1, h.Stats.StoreFailures);
+        var again = await h.ConnectAsync("dev-341-again");
+        await PublishAsync(again, Topic, Envelope(4.2, seq: 1));
+        Assert.Equal(1, store.Count);
+    }
+
+    [Fact]
     public async Task SameSourceAndSeq_IsStoredOnceAndCountedAsDuplicate()
     {
         await using var h = await IngestionHarness.StartAsync();
