@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Threadline.Features.Ingestion;
@@ -32,6 +33,25 @@ public static class IngestionRegistration
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerConsumer>());
+        services.AddHealthChecks().AddCheck<MqttHealthCheck>("mqtt");
         return services;
+    }
+}
+
+/// <summary>Healthy while the embedded broker listens or the external broker is connected; degraded while it reconnects.</summary>
+internal sealed class MqttHealthCheck(IOptions<MqttOptions> options, EmbeddedBroker embedded, ExternalBrokerConsumer external) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var mqtt = options.Value;
+        if (mqtt.IsEmbedded)
+        {
+            return Task.FromResult(embedded.Port > 0
+                ? HealthCheckResult.Healthy($"embedded MQTT broker on {mqtt.BindAddress}:{embedded.Port}")
+                : HealthCheckResult.Unhealthy("the embedded MQTT broker is not listening"));
+        }
+        return Task.FromResult(external.IsConnected
+            ? HealthCheckResult.Healthy($"subscribed to {mqtt.External.Host}:{mqtt.External.Port}")
+            : HealthCheckResult.Degraded($"not connected to {mqtt.External.Host}:{mqtt.External.Port}; reconnecting"));
     }
 }

@@ -152,7 +152,8 @@ public static class UnsPayloadDecoder
                         detail = "timestamp must be an ISO 8601 date and time with offset, for example 2026-03-14T08:30:00.123Z";
                         return false;
                     }
-                    timestamp = at.ToUniversalTime();
+                    // Without an offset the time is UTC, as everywhere in Threadline's API, not the server's zone.
+                    timestamp = HasOffset(reader.ValueSpan) ? at.ToUniversalTime() : new DateTimeOffset(at.DateTime, TimeSpan.Zero);
                 }
             }
             else if (reader.ValueTextEquals("seq"u8))
@@ -289,6 +290,10 @@ public static class UnsPayloadDecoder
         reason = null;
         return true;
     }
+
+    private static bool HasOffset(ReadOnlySpan<byte> text) =>
+        text.Length > 0 && (text[^1] is (byte)'Z' or (byte)'z'
+            || (text.Length >= 6 && text[^6] is (byte)'+' or (byte)'-' && text[^3] == (byte)':'));
 
     private static bool TryNumber(ref Utf8JsonReader reader, out double value, out string? reason)
     {

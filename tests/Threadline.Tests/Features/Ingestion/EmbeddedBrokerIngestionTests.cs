@@ -43,6 +43,21 @@ public class EmbeddedBrokerIngestionTests
         Assert.Equal(1, h.Store.Count);
     }
 
+    [Theory]
+    [InlineData("2026-03-14T08:30:00.5", "2026-03-14T08:30:00.5Z")]
+    [InlineData("2026-03-14T10:30:00.5+02:00", "2026-03-14T08:30:00.5Z")]
+    public async Task TimestampWithoutOffset_IsUtc_AndOneWithOffsetIsConverted(string sent, string stored)
+    {
+        await using var h = await IngestionHarness.StartAsync();
+        var device = await h.ConnectAsync("dev-341");
+
+        await PublishAsync(device, Topic, Envelope(4.2, at: sent));
+
+        var point = Assert.Single(h.Store.All);
+        Assert.Equal(DateTimeOffset.Parse(stored, System.Globalization.CultureInfo.InvariantCulture), point.Timestamp);
+        Assert.Equal(TimeSpan.Zero, point.Timestamp.Offset);
+    }
+
     [Fact]
     public async Task MqttV311Client_IsIngestedToo()
     {
