@@ -4,7 +4,10 @@ using Threadline.Telemetry;
 
 namespace Threadline.Features.Ingestion;
 
-/// <summary>Why a message was dead-lettered; each is also the topic level under {prefix}/_deadletter/.</summary>
+/// <summary>
+/// Why a UNS message was dead-lettered; each is also the topic level under {prefix}/_deadletter/. Sparkplug B
+/// messages carry the Sparkplug host's own reasons (unknown-alias, malformed-payload...).
+/// </summary>
 public static class DeadLetterReasons
 {
     public const string MalformedJson = "malformed-json";
@@ -16,8 +19,6 @@ public static class DeadLetterReasons
     public const string SignalMismatch = "signal-mismatch";
     public const string Oversized = "oversized";
     public const string BadTopic = "bad-topic";
-    public const string UnknownAlias = "unknown-alias";
-    public const string MalformedProtobuf = "malformed-protobuf";
     public const string SparkplugNotWired = "sparkplug-not-wired";
 }
 
