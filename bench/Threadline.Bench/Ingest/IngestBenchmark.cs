@@ -44,6 +44,8 @@ internal static class IngestBenchmark
                 var saturation = await RunPhaseAsync("Threadline saturation", port, options, rate: null);
                 var half = saturation.Rate / 2;
                 var latency = await RunPhaseAsync("Threadline at half rate", port, options with { Messages = (int)(half * options.LatencySeconds) }, rate: half);
+                // The same broker and load with a topic outside the UNS: what the pipeline costs on top of MQTTnet.
+                var brokerOnly = await RunPhaseAsync("embedded broker only (topic not ingested)", port, options, rate: null, topicPrefix: "elsewhere");
                 var stats = app.Services.GetRequiredService<IngestionCounters>().Snapshot();
                 Console.WriteLine($"Server counters: stored {stats.Stored:N0}, duplicate {stats.Duplicate:N0}, dead-lettered {stats.DeadLettered.Values.Sum():N0}, quarantined {stats.Quarantined:N0}, store failures {stats.StoreFailures:N0}");
 
@@ -61,6 +63,7 @@ internal static class IngestBenchmark
                 Console.WriteLine("| Path | Points/s at saturation | p50 publish-to-stored | p99 publish-to-stored |");
                 Console.WriteLine("|---|---:|---:|---:|");
                 Console.WriteLine($"| Threadline embedded broker → pipeline → {storeName}, single-point JSON, QoS 1 | {saturation.Rate:N0} | {Ms(latency.P50)} at {latency.Rate:N0}/s | {Ms(latency.P99)} |");
+                Console.WriteLine($"| Threadline embedded broker alone (same messages on a topic outside the UNS) | {brokerOnly.Rate:N0} | – | – |");
                 if (ceiling is not null)
                 {
                     Console.WriteLine($"| Mosquitto → one plain MQTTnet subscriber, same messages, no processing (ceiling) | {ceiling.Rate:N0} | – | – |");
@@ -119,7 +122,7 @@ internal static class IngestBenchmark
     /// The embedded broker acknowledges only after the store returned, so publish → PUBACK is publish-to-stored.
     /// With <paramref name="rate"/>, messages are paced to that total rate.
     /// </summary>
-    private static async Task<PhaseResult> RunPhaseAsync(string name, int port, IngestBenchmarkOptions options, double? rate)
+    private static async Task<PhaseResult> RunPhaseAsync(string name, int port, IngestBenchmarkOptions options, double? rate, string topicPrefix = Prefix)
     {
         var clients = await ConnectAsync(port, options.Publishers, "pub");
         try
@@ -145,7 +148,7 @@ internal static class IngestBenchmark
                     }
                     await window.WaitAsync();
                     var slot = p * perPublisher + i;
-                    var message = Message(p, offset - perPublisher + i);
+                    var message = Message(topicPrefix, p, offset - perPublisher + i);
                     var sent = Stopwatch.GetTimestamp();
                     inFlight.Add(client.PublishAsync(message).ContinueWith(t =>
                     {
@@ -217,12 +220,12 @@ internal static class IngestBenchmark
         }
     }
 
-    private static MqttApplicationMessage Message(int publisher, long index)
+    private static MqttApplicationMessage Message(string topicPrefix, int publisher, long index)
     {
         var at = new DateTimeOffset(2026, 3, 14, 0, 0, 0, TimeSpan.Zero).AddMilliseconds(index);
         var json = $$"""{"timestamp":"{{at.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)}}","source":{"device_id":"bench-dev-{{publisher}}"},"measurement":{"name":"bearing_vibration_x","value":{{(index % 500 / 100.0).ToString(CultureInfo.InvariantCulture)}},"unit":"mm/s","quality":"Good"},"seq":{{index}}}""";
         return new MqttApplicationMessageBuilder()
-            .WithTopic($"{Prefix}/site-1/area-1/line-1/{BenchAssets.AssetId(publisher)}/bearing_vibration_x")
+            .WithTopic($"{topicPrefix}/site-1/area-1/line-1/{BenchAssets.AssetId(publisher)}/bearing_vibration_x")
             .WithPayload(Encoding.UTF8.GetBytes(json))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
