@@ -12,7 +12,8 @@ namespace Threadline.Features.Ingestion;
 /// InterceptingPublish handler before it queues the PUBACK, so a QoS 1 publisher is acknowledged only once its point
 /// is stored. Other topics are brokered as usual.
 /// </summary>
-public sealed class EmbeddedBroker(IOptions<MqttOptions> options, IngestionRouter router, UnsPublisher publisher, ILogger<EmbeddedBroker> logger)
+public sealed class EmbeddedBroker(
+    IOptions<MqttOptions> options, IngestionRouter router, UnsPublisher publisher, TelemetryWriter writer, ILogger<EmbeddedBroker> logger)
     : IHostedService, IDisposable
 {
     /// <summary>Client id under which Threadline's own messages (dead letters) are injected.</summary>
@@ -39,6 +40,11 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, IngestionRoute
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         _server.InterceptingPublishAsync += OnPublishAsync;
+        _server.ClientDisconnectedAsync += e =>
+        {
+            writer.ForgetClient(e.ClientId);
+            return Task.CompletedTask;
+        };
         try
         {
             await _server.StartAsync();

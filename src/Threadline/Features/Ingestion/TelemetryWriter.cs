@@ -80,6 +80,16 @@ public sealed class TelemetryWriter : IHostedService
         return done?.Task ?? Task.CompletedTask;
     }
 
+    /// <summary>Forgets a client's share once it has nothing queued, so a plant of short-lived client ids does not grow the table.</summary>
+    internal void ForgetClient(string clientId)
+    {
+        if (_perClient.TryGetValue(clientId, out var slot) && slot.CurrentCount == _options.MaxQueuedPerClient)
+        {
+            // A reconnection racing this may briefly get a fresh share beside the old one; the bound is per connection then.
+            _perClient.TryRemove(new KeyValuePair<string, SemaphoreSlim>(clientId, slot));
+        }
+    }
+
     private async Task RunAsync()
     {
         var reader = _queue.Reader;
