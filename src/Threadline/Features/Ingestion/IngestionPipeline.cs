@@ -50,6 +50,7 @@ public sealed class IngestionPipeline
     private readonly UnsOptions _uns;
     private readonly SeqDeduplicator _dedup;
     private readonly LimitMonitor _limits = new();
+    private readonly int _maxPayloadBytes;
 
     public IngestionPipeline(
         IAssetLookup lookup,
@@ -61,8 +62,10 @@ public sealed class IngestionPipeline
         LatestValues latest,
         TimeProvider time,
         IOptions<UnsOptions> uns,
+        IOptions<MqttOptions> mqtt,
         IOptions<IngestionOptions> options)
     {
+        _maxPayloadBytes = mqtt.Value.MaxPayloadBytes;
         _assets = new AssetCache(lookup, time, TimeSpan.FromSeconds(options.Value.AssetCacheSeconds));
         _events = events;
         _writer = writer;
@@ -168,9 +171,10 @@ public sealed class IngestionPipeline
     /// {prefix}/_deadletter/{reason}/{original topic}, with the reason, detail and original topic also as MQTT 5 user
     /// properties. A payload over Mqtt:MaxPayloadBytes is cut to that size (user property "truncated").
     /// </summary>
-    public async ValueTask<PendingIngest> DeadLetterAsync(string reason, string topic, ReadOnlySequence<byte> payload, string clientId, string? detail, CancellationToken ct, int maxPayloadBytes = int.MaxValue)
+    public async ValueTask<PendingIngest> DeadLetterAsync(string reason, string topic, ReadOnlySequence<byte> payload, string clientId, string? detail, CancellationToken ct)
     {
         _counters.DeadLettered(reason);
+        var maxPayloadBytes = _maxPayloadBytes;
         var truncated = payload.Length > maxPayloadBytes;
         var builder = new MqttApplicationMessageBuilder()
             .WithTopic($"{_uns.Prefix}/{ReservedFolderDeadLetter}/{reason}/{topic}")
@@ -235,7 +239,7 @@ public sealed class IngestionRouter(IngestionPipeline pipeline, SparkplugIngesti
         if (payload.Length > _maxPayload)
         {
             return pipeline.DeadLetterAsync(DeadLetterReasons.Oversized, topic, payload, clientId,
-                $"{payload.Length} bytes, more than Mqtt:MaxPayloadBytes = {_maxPayload}", ct, _maxPayload);
+                $"{payload.Length} bytes, more than Mqtt:MaxPayloadBytes = {_maxPayload}", ct);
         }
         return topic.StartsWith(SparkplugIngestion.TopicPrefix, StringComparison.Ordinal)
             ? sparkplug.HandleAsync(topic, payload, clientId, trackDurability, ct)
