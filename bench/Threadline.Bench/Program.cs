@@ -1,14 +1,61 @@
 using System.Globalization;
 using Threadline.Bench.Assets;
 using Threadline.Bench.Bom;
+using Threadline.Bench.Ingest;
 
-// A small command line on purpose: one benchmark today, each a verb with a few flags.
+// A small command line on purpose: each benchmark a verb with a few flags.
 const string Usage = "Usage: dotnet run -c Release --project bench/Threadline.Bench -- bom [--iterations N] [--sql-iterations N] [--postgres CONNSTRING]\n" +
     "   or: ... -- assets [--assets N (default 100000)] [--iterations N (default 2000)] [--postgres CONNSTRING]\n" +
     "  --iterations      timed in-memory resolutions (default 2000)\n" +
     "  --sql-iterations  timed recursive SQL queries per engine (default 100)\n" +
     "  --postgres        Npgsql connection string of a server where a scratch database may be created and dropped\n" +
-    "                    (default: environment variable THREADLINE_BENCH_POSTGRES; without either, SQLite only)";
+    "                    (default: environment variable THREADLINE_BENCH_POSTGRES; without either, SQLite only)\n" +
+    "   or: dotnet run -c Release --project bench/Threadline.Bench -- ingest [--publishers N] [--window N] [--messages N] [--latency-seconds S] [--mosquitto PATH]\n" +
+    "  --publishers       MQTT publisher connections on loopback (default 32)\n" +
+    "  --window           unacknowledged QoS 1 publishes per connection (default 16)\n" +
+    "  --messages         single-point JSON messages per saturation run (default 200000)\n" +
+    "  --latency-seconds  length of the half-rate latency run (default 10)\n" +
+    "  --mosquitto        Mosquitto binary for the ceiling run (default /usr/sbin/mosquitto)";
+
+if (args.Length > 0 && args[0] == "ingest")
+{
+    var publishers = 32;
+    var window = 16;
+    var messages = 200_000;
+    var latencySeconds = 10.0;
+    var mosquitto = "/usr/sbin/mosquitto";
+    for (var i = 1; i < args.Length; i++)
+    {
+        string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+        switch (args[i])
+        {
+            case "--publishers":
+                publishers = int.Parse(Next(), CultureInfo.InvariantCulture);
+                break;
+            case "--window":
+                window = int.Parse(Next(), CultureInfo.InvariantCulture);
+                break;
+            case "--messages":
+                messages = int.Parse(Next(), CultureInfo.InvariantCulture);
+                break;
+            case "--latency-seconds":
+                latencySeconds = double.Parse(Next(), CultureInfo.InvariantCulture);
+                break;
+            case "--mosquitto":
+                mosquitto = Next();
+                break;
+            default:
+                Console.Error.WriteLine($"Unknown option '{args[i]}'.\n{Usage}");
+                return 2;
+        }
+    }
+    if (publishers < 1 || window < 1 || messages < publishers || latencySeconds <= 0)
+    {
+        Console.Error.WriteLine("--publishers and --window must be at least 1, --messages at least --publishers, --latency-seconds positive.");
+        return 2;
+    }
+    return await IngestBenchmark.RunAsync(new IngestBenchmarkOptions(publishers, window, messages, latencySeconds, mosquitto));
+}
 
 if (args.Length > 0 && args[0] == "assets")
 {

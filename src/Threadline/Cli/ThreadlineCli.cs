@@ -40,22 +40,29 @@ public static class ServerCommands
         Description = "Folder for the embedded stores (SQLite file, later the time series). Default ./data.",
     };
 
+    public static Option<int?> MqttPortOption() => new("--mqtt-port")
+    {
+        Description = "Port of the embedded MQTT broker (Mqtt:Port). Default 1883; 0 picks a free port.",
+    };
+
     public static Command Serve()
     {
         var urls = UrlsOption();
         var data = DataOption();
+        var mqttPort = MqttPortOption();
         var command = new Command("serve", "Run the server on embedded defaults (SQLite under the data folder) or on the configured engines.")
         {
-            urls, data,
+            urls, data, mqttPort,
         };
-        command.SetAction((result, ct) => RunServerAsync(Flags(result.GetValue(urls), result.GetValue(data)), seed: null, ct));
+        command.SetAction((result, ct) => RunServerAsync(Flags(result.GetValue(urls), result.GetValue(data), result.GetValue(mqttPort)), seed: null, ct));
         return command;
     }
 
-    public static Dictionary<string, string?> Flags(string? urls, string? data) => new()
+    public static Dictionary<string, string?> Flags(string? urls, string? data, int? mqttPort = null) => new()
     {
         ["Urls"] = urls,
         ["DataDirectory"] = data,
+        ["Mqtt:Port"] = mqttPort?.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>Builds, migrates, optionally seeds, and serves until stopped. Bad configuration ends it with exit code 2.</summary>

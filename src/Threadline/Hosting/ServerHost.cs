@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Threadline.Api;
 using Threadline.Features.Assets;
+using Threadline.Features.Ingestion;
 using Threadline.Features.Plm;
 using Threadline.Storage;
 
@@ -22,6 +23,7 @@ public static class ServerHost
         builder.Services.AddStorage(builder.Configuration);
         builder.Services.AddPlm();
         builder.Services.AddInstalledBase();
+        builder.Services.AddIngestion(builder.Configuration);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapping>();
@@ -41,6 +43,7 @@ public static class ServerHost
         app.MapHealthChecks("/health");
         app.MapPlmEndpoints();
         app.MapAssetEndpoints();
+        app.MapIngestionEndpoints();
         return app;
     }
 

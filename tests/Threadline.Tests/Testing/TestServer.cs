@@ -4,7 +4,10 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using Threadline.Features.Assets;
+using Threadline.Features.Telemetry;
 using Threadline.Hosting;
 
 namespace Threadline.Testing;
@@ -35,10 +38,15 @@ public sealed class ThreadlineTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ThreadlineTestServer> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a server. <paramref name="services"/> runs after the server's own registrations, so a test can replace a
+    /// service (the last registration of a type wins). The embedded MQTT broker listens on a free port unless the
+    /// settings name one (Mqtt:Port).
+    /// </summary>
+    public static async Task<ThreadlineTestServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("threadline-test-").FullName;
-        var flags = new Dictionary<string, string?> { ["DataDirectory"] = dataDirectory, ["Logging:LogLevel:Default"] = "Warning" };
+        var flags = new Dictionary<string, string?> { ["DataDirectory"] = dataDirectory, ["Logging:LogLevel:Default"] = "Warning", ["Mqtt:Port"] = "0" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             flags[key] = value;
@@ -47,6 +55,13 @@ public sealed class ThreadlineTestServer : IAsyncDisposable
         builder.WebHost.UseTestServer();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
         builder.Services.AddSingleton<TimeProvider>(time);
+        // Until the installed base and the time-series stores are registered by the server itself, ingestion
+        // resolves these in-memory stand-ins; TryAdd leaves the real ones in place once they are.
+        builder.Services.TryAddSingleton<InMemoryAssets>();
+        builder.Services.TryAddSingleton<IAssetLookup>(sp => sp.GetRequiredService<InMemoryAssets>());
+        builder.Services.TryAddSingleton<IAssetEventLog>(sp => sp.GetRequiredService<InMemoryAssets>());
+        builder.Services.TryAddSingleton<ITelemetryStore, InMemoryTelemetryStore>();
+        services?.Invoke(builder.Services);
         var app = ServerHost.Build(builder);
         await ServerHost.StartAsync(app);
         return new ThreadlineTestServer(app, dataDirectory, time);

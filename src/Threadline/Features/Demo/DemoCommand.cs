@@ -11,13 +11,14 @@ public static class DemoCommand
     {
         var urls = ServerCommands.UrlsOption();
         var data = ServerCommands.DataOption();
+        var mqttPort = ServerCommands.MqttPortOption();
         var command = new Command("demo", "Run the server with a seeded demo data set: the CP-4720 centrifugal pump family.")
         {
-            urls, data,
+            urls, data, mqttPort,
         };
         command.SetAction((result, ct) =>
         {
-            var flags = ServerCommands.Flags(result.GetValue(urls), result.GetValue(data));
+            var flags = ServerCommands.Flags(result.GetValue(urls), result.GetValue(data), result.GetValue(mqttPort));
             flags["Logging:Format"] = "text";
             return ServerCommands.RunServerAsync(flags, SeedAsync, ct);
         });

@@ -1,0 +1,217 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Threadline.Features.Ingestion;
+
+/// <summary>Where MQTT traffic comes from. Bound from the "Mqtt" section.</summary>
+public sealed class MqttOptions
+{
+    public const string Section = "Mqtt";
+    public const string EmbeddedMode = "Embedded";
+    public const string ExternalMode = "External";
+
+    /// <summary>"Embedded" (default: a broker inside the server process) or "External" (Threadline subscribes to a broker named in <see cref="External"/>).</summary>
+    public string Mode { get; set; } = EmbeddedMode;
+
+    /// <summary>TCP port of the embedded broker. Default 1883; 0 picks a free port at start (tests, benchmarks).</summary>
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Address the embedded broker listens on. Default 127.0.0.1 (this machine only); 0.0.0.0 for every interface.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Largest payload the pipeline decodes, in bytes; a larger one is dead-lettered as "oversized". Default 256 KiB.</summary>
+    public int MaxPayloadBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The broker to subscribe to when <see cref="Mode"/> is External.</summary>
+    public ExternalBrokerOptions External { get; set; } = new();
+
+    public bool IsEmbedded => string.Equals(Mode, EmbeddedMode, StringComparison.OrdinalIgnoreCase);
+
+    public bool IsExternal => string.Equals(Mode, ExternalMode, StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed class ExternalBrokerOptions
+{
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 1883;
+
+    /// <summary>
+    /// MQTT client id; must be unique per Threadline server and stable across restarts, because the broker keeps the
+    /// persistent session (and the QoS 1 messages queued for it) under this id. Default "threadline-{machine name}".
+    /// </summary>
+    public string ClientId { get; set; } = "threadline-" + Environment.MachineName.ToLowerInvariant();
+
+    /// <summary>Shared-subscription group: the servers in one group split the stream between them. Default "threadline".</summary>
+    public string SharedGroup { get; set; } = "threadline";
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>How long the broker keeps the session (and queues QoS 1 messages) while Threadline is away, in seconds. Default 86400 (one day).</summary>
+    public uint SessionExpirySeconds { get; set; } = 86_400;
+
+    /// <summary>Wait between reconnection attempts, in milliseconds. Default 2000.</summary>
+    public int ReconnectDelayMilliseconds { get; set; } = 2_000;
+}
+
+/// <summary>The unified namespace: topic prefix and the telemetry taxonomy. Bound from the "Uns" section.</summary>
+public sealed class UnsOptions
+{
+    public const string Section = "Uns";
+
+    /// <summary>First topic level of the namespace Threadline ingests: {Prefix}/.../{assetId}/{signal}. Default "threadline".</summary>
+    public string Prefix { get; set; } = "threadline";
+
+    /// <summary>Per-signal configuration (Uns:Signals:{signal}:Class); a signal not listed is a Metric.</summary>
+    public Dictionary<string, UnsSignalOptions> Signals { get; set; } = new(StringComparer.Ordinal);
+
+    public SignalClass ClassOf(string signal) =>
+        Signals.TryGetValue(signal, out var options) && Enum.TryParse<SignalClass>(options.Class, ignoreCase: true, out var parsed)
+            ? parsed
+            : SignalClass.Metric;
+}
+
+public sealed class UnsSignalOptions
+{
+    /// <summary>"Metric" (default: stored in the time series), "LifecycleEvent" (written onto the asset's record) or "Ephemeral" (live only).</summary>
+    public string Class { get; set; } = nameof(SignalClass.Metric);
+}
+
+/// <summary>The telemetry taxonomy: where a signal's values go.</summary>
+public enum SignalClass
+{
+    /// <summary>An operational metric: kept in the time-series store.</summary>
+    Metric,
+
+    /// <summary>Each value is an event on the asset's PLM record (for example a seal change counter).</summary>
+    LifecycleEvent,
+
+    /// <summary>Live only: the latest value is kept in memory, nothing is stored.</summary>
+    Ephemeral,
+}
+
+/// <summary>Tuning of the pipeline between broker and store. Bound from the "Ingestion" section.</summary>
+public sealed class IngestionOptions
+{
+    public const string Section = "Ingestion";
+
+    /// <summary>Points waiting for the store, all clients together. Default 65536; a full queue makes publishers wait.</summary>
+    public int QueueCapacity { get; set; } = 65_536;
+
+    /// <summary>Points waiting for the store from one MQTT client. Default 4096; past it that client alone waits.</summary>
+    public int MaxQueuedPerClient { get; set; } = 4_096;
+
+    /// <summary>Most points in one store append. Default 8192.</summary>
+    public int MaxBatchSize { get; set; } = 8_192;
+
+    /// <summary>
+    /// How long a batch that is not full waits for more points, in milliseconds. Default 0: the writer takes what has
+    /// queued up while the previous append ran, which already groups commits under load without adding latency at rest.
+    /// </summary>
+    public int BatchLingerMilliseconds { get; set; }
+
+    /// <summary>Recent sequence numbers remembered per source to recognise a retransmission. Default 4096.</summary>
+    public int DedupWindow { get; set; } = 4_096;
+
+    /// <summary>How long an asset lookup (found or not) is reused, in seconds. Default 30.</summary>
+    public int AssetCacheSeconds { get; set; } = 30;
+
+    /// <summary>Payloads kept as samples per quarantined source. Default 5.</summary>
+    public int QuarantineSamples { get; set; } = 5;
+}
+
+/// <summary>Rejects bad MQTT, UNS and ingestion settings at start, naming the setting and what it must be.</summary>
+public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MqttOptions options)
+    {
+        var failures = new List<string>();
+        if (!options.IsEmbedded && !options.IsExternal)
+        {
+            failures.Add($"Mqtt:Mode must be '{MqttOptions.EmbeddedMode}' or '{MqttOptions.ExternalMode}', not '{options.Mode}'.");
+        }
+        if (options.Port is < 0 or > 65535)
+        {
+            failures.Add($"Mqtt:Port (flag --mqtt-port) must be between 0 and 65535, not {options.Port}.");
+        }
+        if (!IPAddress.TryParse(options.BindAddress, out _))
+        {
+            failures.Add($"Mqtt:BindAddress must be an IP address such as 127.0.0.1 or 0.0.0.0, not '{options.BindAddress}'.");
+        }
+        if (options.MaxPayloadBytes is < 64 or > 64 * 1024 * 1024)
+        {
+            failures.Add($"Mqtt:MaxPayloadBytes must be between 64 and 67108864, not {options.MaxPayloadBytes}.");
+        }
+        if (options.IsExternal)
+        {
+            var external = options.External;
+            if (string.IsNullOrWhiteSpace(external.Host))
+            {
+                failures.Add("Mqtt:External:Host is required when Mqtt:Mode is External (for example 'mqtt.plant.local').");
+            }
+            if (external.Port is < 1 or > 65535)
+            {
+                failures.Add($"Mqtt:External:Port must be between 1 and 65535, not {external.Port}.");
+            }
+            if (string.IsNullOrWhiteSpace(external.ClientId))
+            {
+                failures.Add("Mqtt:External:ClientId must not be empty.");
+            }
+            if (string.IsNullOrWhiteSpace(external.SharedGroup) || external.SharedGroup.IndexOfAny(['/', '+', '#']) >= 0)
+            {
+                failures.Add($"Mqtt:External:SharedGroup must be a non-empty name without '/', '+' or '#', not '{external.SharedGroup}'.");
+            }
+            if (external.ReconnectDelayMilliseconds is < 10 or > 600_000)
+            {
+                failures.Add($"Mqtt:External:ReconnectDelayMilliseconds must be between 10 and 600000, not {external.ReconnectDelayMilliseconds}.");
+            }
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+public sealed class UnsOptionsValidator : IValidateOptions<UnsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, UnsOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Prefix) || options.Prefix.IndexOfAny(['+', '#']) >= 0
+            || options.Prefix.StartsWith('/') || options.Prefix.EndsWith('/') || options.Prefix.StartsWith('$'))
+        {
+            failures.Add($"Uns:Prefix must be a topic without wildcards, leading '$' or leading/trailing '/', for example 'acme'; not '{options.Prefix}'.");
+        }
+        foreach (var (signal, signalOptions) in options.Signals)
+        {
+            if (!Enum.TryParse<SignalClass>(signalOptions.Class, ignoreCase: true, out _) || int.TryParse(signalOptions.Class, out _))
+            {
+                failures.Add($"Uns:Signals:{signal}:Class must be Metric, LifecycleEvent or Ephemeral, not '{signalOptions.Class}'.");
+            }
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+public sealed class IngestionOptionsValidator : IValidateOptions<IngestionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IngestionOptions options)
+    {
+        var failures = new List<string>();
+        void Range(int value, int min, int max, string key)
+        {
+            if (value < min || value > max)
+            {
+                failures.Add($"Ingestion:{key} must be between {min} and {max}, not {value}.");
+            }
+        }
+        Range(options.QueueCapacity, 16, 16_777_216, nameof(options.QueueCapacity));
+        Range(options.MaxQueuedPerClient, 1, 16_777_216, nameof(options.MaxQueuedPerClient));
+        Range(options.MaxBatchSize, 1, 1_048_576, nameof(options.MaxBatchSize));
+        Range(options.BatchLingerMilliseconds, 0, 10_000, nameof(options.BatchLingerMilliseconds));
+        Range(options.DedupWindow, 0, 1_048_576, nameof(options.DedupWindow));
+        Range(options.AssetCacheSeconds, 0, 86_400, nameof(options.AssetCacheSeconds));
+        Range(options.QuarantineSamples, 0, 100, nameof(options.QuarantineSamples));
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

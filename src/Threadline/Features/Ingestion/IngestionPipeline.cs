@@ -1,0 +1,261 @@
+using System.Buffers;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Threadline.Features.Assets;
+using Threadline.Telemetry;
+
+namespace Threadline.Features.Ingestion;
+
+/// <summary>What became of one message.</summary>
+public enum IngestOutcome
+{
+    /// <summary>Not ours: outside the namespace, or in its reserved folders (_deadletter, _quarantine).</summary>
+    Ignored,
+    Queued,
+    Ephemeral,
+    LifecycleEvent,
+    Duplicate,
+    DeadLettered,
+    Quarantined,
+}
+
+/// <summary>
+/// The outcome of accepting a message, and a task that completes when that outcome is durable: for a queued point,
+/// when the store has it; for anything else it is already complete. A QoS 1 acknowledgement waits on it.
+/// </summary>
+public readonly record struct PendingIngest(IngestOutcome Outcome, Task Durable)
+{
+    public static PendingIngest Done(IngestOutcome outcome) => new(outcome, Task.CompletedTask);
+}
+
+/// <summary>
+/// The ingestion path for one message: decode, map to an asset through the installed base, apply the telemetry
+/// taxonomy and the design limits, then queue for the store. Bad input is dead-lettered and unknown sources are
+/// quarantined; nothing is dropped without being counted and republished.
+/// </summary>
+public sealed class IngestionPipeline
+{
+    public const string ReservedFolderDeadLetter = "_deadletter";
+    public const string ReservedFolderQuarantine = "_quarantine";
+
+    private readonly AssetCache _assets;
+    private readonly IAssetEventLog _events;
+    private readonly TelemetryWriter _writer;
+    private readonly UnsPublisher _publisher;
+    private readonly IngestionCounters _counters;
+    private readonly IngestQuarantine _quarantine;
+    private readonly LatestValues _latest;
+    private readonly TimeProvider _time;
+    private readonly UnsOptions _uns;
+    private readonly SeqDeduplicator _dedup;
+    private readonly LimitMonitor _limits = new();
+    private readonly int _maxPayloadBytes;
+
+    public IngestionPipeline(
+        IAssetLookup lookup,
+        IAssetEventLog events,
+        TelemetryWriter writer,
+        UnsPublisher publisher,
+        IngestionCounters counters,
+        IngestQuarantine quarantine,
+        LatestValues latest,
+        TimeProvider time,
+        IOptions<UnsOptions> uns,
+        IOptions<MqttOptions> mqtt,
+        IOptions<IngestionOptions> options)
+    {
+        _maxPayloadBytes = mqtt.Value.MaxPayloadBytes;
+        _assets = new AssetCache(lookup, time, TimeSpan.FromSeconds(options.Value.AssetCacheSeconds));
+        _events = events;
+        _writer = writer;
+        _publisher = publisher;
+        _counters = counters;
+        _quarantine = quarantine;
+        _latest = latest;
+        _time = time;
+        _uns = uns.Value;
+        _dedup = new SeqDeduplicator(options.Value.DedupWindow);
+        // A point that was not stored must not be taken for a duplicate when its publisher resends it.
+        _writer.AppendFailed += points =>
+        {
+            foreach (var p in points)
+            {
+                if (p.Seq is { } s)
+                {
+                    _dedup.Forget(p.Source, s);
+                }
+            }
+        };
+    }
+
+    public string Prefix => _uns.Prefix;
+
+    /// <summary>Accepts one message published on a UNS topic ({prefix}/.../{assetId}/{signal}).</summary>
+    public async ValueTask<PendingIngest> AcceptAsync(string topic, ReadOnlySequence<byte> payload, string clientId, bool trackDurability, CancellationToken ct)
+    {
+        if (!UnsTopic.TryParse(topic, _uns.Prefix, out var uns, out var topicReason))
+        {
+            return topicReason is null
+                ? PendingIngest.Done(IngestOutcome.Ignored)
+                : await DeadLetterAsync(topicReason, topic, payload, clientId, "a UNS topic ends in {assetId}/{signal}", ct);
+        }
+        if (!UnsPayloadDecoder.TryDecode(payload, out var m, out var reason, out var detail))
+        {
+            return await DeadLetterAsync(reason!, topic, payload, clientId, detail, ct);
+        }
+        if (m.Name is not null && !string.Equals(m.Name, uns.Signal, StringComparison.Ordinal))
+        {
+            // The topic is what subscribers select on; storing under either name would be a guess, so neither is.
+            return await DeadLetterAsync(DeadLetterReasons.SignalMismatch, topic, payload, clientId,
+                $"measurement.name '{m.Name}' differs from the topic's signal '{uns.Signal}'", ct);
+        }
+        var binding = await _assets.ByAssetIdAsync(uns.AssetId, ct);
+        if (binding is null || binding.EndOfLife)
+        {
+            return await QuarantineAsync("asset", uns.AssetId, binding is null ? IngestQuarantine.UnknownAsset : IngestQuarantine.EndOfLife, topic, payload, ct);
+        }
+        var now = _time.GetUtcNow();
+        var point = new TelemetryPoint(
+            binding.AssetId, uns.Signal, m.Timestamp ?? now, m.Value, m.Unit, m.Quality,
+            m.DeviceId ?? clientId, m.Seq, StampedOnArrival: m.Timestamp is null);
+        return await AcceptPointAsync(binding, point, clientId, trackDurability, ct);
+    }
+
+    /// <summary>Resolves a device's IoT id to its asset (cached briefly); the Sparkplug host maps devices through this.</summary>
+    public ValueTask<AssetBinding?> FindDeviceAsync(string iotDeviceId, CancellationToken ct) => _assets.ByDeviceIdAsync(iotDeviceId, ct);
+
+    /// <summary>
+    /// The shared tail of every payload format: dedup by source and seq, latest value, taxonomy, design limits, store.
+    /// <paramref name="point"/> must already carry the asset's id; <paramref name="clientId"/> is the MQTT client
+    /// whose queue share it uses.
+    /// </summary>
+    public async ValueTask<PendingIngest> AcceptPointAsync(AssetBinding binding, TelemetryPoint point, string clientId, bool trackDurability, CancellationToken ct)
+    {
+        if (point.Seq is { } seq && !_dedup.FirstSighting(point.Source, seq))
+        {
+            _counters.Duplicate();
+            return PendingIngest.Done(IngestOutcome.Duplicate);
+        }
+        _latest.Offer(point, _time.GetUtcNow());
+        switch (_uns.ClassOf(point.Signal))
+        {
+            case SignalClass.Ephemeral:
+                _counters.Ephemeral();
+                return PendingIngest.Done(IngestOutcome.Ephemeral);
+            case SignalClass.LifecycleEvent:
+                await _events.AppendAsync(
+                    [new AssetLifecycleEvent(binding.AssetId, point.Signal, point.Timestamp, binding.Item, binding.Revision,
+                        point.Signal, point.Value, point.Unit, Details: $"source={point.Source}")],
+                    ct);
+                _counters.LifecycleEvents(1);
+                return PendingIngest.Done(IngestOutcome.LifecycleEvent);
+        }
+        if (_limits.Evaluate(binding, point) is { } crossings)
+        {
+            // Written before the point is queued: a crossing is rare, and once the publisher is acknowledged the
+            // event must not be the part that a crash loses.
+            await _events.AppendAsync(crossings, ct);
+            foreach (var _ in crossings)
+            {
+                _counters.LimitCrossing();
+            }
+            _counters.LifecycleEvents(crossings.Count);
+        }
+        var durable = await _writer.EnqueueAsync(point, clientId, trackDurability, ct);
+        return new PendingIngest(IngestOutcome.Queued, durable);
+    }
+
+    /// <summary>
+    /// Counts a bad message and republishes it, payload and original topic kept, on
+    /// {prefix}/_deadletter/{reason}/{original topic}, with the reason, detail and original topic also as MQTT 5 user
+    /// properties. A payload over Mqtt:MaxPayloadBytes is cut to that size (user property "truncated").
+    /// </summary>
+    public async ValueTask<PendingIngest> DeadLetterAsync(string reason, string topic, ReadOnlySequence<byte> payload, string clientId, string? detail, CancellationToken ct)
+    {
+        _counters.DeadLettered(reason);
+        var maxPayloadBytes = _maxPayloadBytes;
+        var truncated = payload.Length > maxPayloadBytes;
+        var builder = new MqttApplicationMessageBuilder()
+            .WithTopic($"{_uns.Prefix}/{ReservedFolderDeadLetter}/{reason}/{topic}")
+            .WithPayload(truncated ? payload.Slice(0, maxPayloadBytes).ToArray() : payload.ToArray())
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithUserProperty("reason", Utf8(reason))
+            .WithUserProperty("original-topic", Utf8(topic))
+            .WithUserProperty("client-id", Utf8(clientId));
+        if (detail is not null)
+        {
+            builder.WithUserProperty("detail", Utf8(detail));
+        }
+        if (truncated)
+        {
+            builder.WithUserProperty("truncated", Utf8("true")).WithUserProperty("original-size", Utf8(payload.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        await _publisher.TryPublishAsync(builder.Build(), ct);
+        return PendingIngest.Done(IngestOutcome.DeadLettered);
+    }
+
+    /// <summary>
+    /// Holds a message from a source the installed base does not know: listed in the quarantine (with a payload
+    /// sample) and republished whole on {prefix}/_quarantine/{original topic}, so it can be replayed once the asset
+    /// or device is registered.
+    /// </summary>
+    public async ValueTask<PendingIngest> QuarantineAsync(string kind, string id, string reason, string topic, ReadOnlySequence<byte> payload, CancellationToken ct)
+    {
+        var bytes = payload.ToArray();
+        _quarantine.Record(kind, id, reason, topic, bytes, _time.GetUtcNow());
+        _counters.Quarantined();
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic($"{_uns.Prefix}/{ReservedFolderQuarantine}/{topic}")
+            .WithPayload(bytes)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithUserProperty("reason", Utf8(reason))
+            .WithUserProperty("original-topic", Utf8(topic))
+            .WithUserProperty(kind + "-id", Utf8(id))
+            .Build();
+        await _publisher.TryPublishAsync(message, ct);
+        return PendingIngest.Done(IngestOutcome.Quarantined);
+    }
+
+    private static ReadOnlyMemory<byte> Utf8(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+}
+
+/// <summary>
+/// The single entry for every message a broker hands over: size check, then Sparkplug B (spBv1.0/...) or the JSON UNS.
+/// </summary>
+public sealed class IngestionRouter(IngestionPipeline pipeline, SparkplugIngestion sparkplug, IOptions<MqttOptions> mqtt)
+{
+    private readonly int _maxPayload = mqtt.Value.MaxPayloadBytes;
+
+    public ValueTask<PendingIngest> AcceptAsync(string topic, ReadOnlySequence<byte> payload, string clientId, bool trackDurability, CancellationToken ct)
+    {
+        var ours = topic.StartsWith(SparkplugIngestion.TopicPrefix, StringComparison.Ordinal)
+            || (topic.StartsWith(pipeline.Prefix, StringComparison.Ordinal) && topic.Length > pipeline.Prefix.Length && topic[pipeline.Prefix.Length] == '/'
+                && !topic.AsSpan(pipeline.Prefix.Length + 1).StartsWith("_"));
+        if (!ours)
+        {
+            return ValueTask.FromResult(PendingIngest.Done(IngestOutcome.Ignored));
+        }
+        if (payload.Length > _maxPayload)
+        {
+            return pipeline.DeadLetterAsync(DeadLetterReasons.Oversized, topic, payload, clientId,
+                $"{payload.Length} bytes, more than Mqtt:MaxPayloadBytes = {_maxPayload}", ct);
+        }
+        return topic.StartsWith(SparkplugIngestion.TopicPrefix, StringComparison.Ordinal)
+            ? sparkplug.HandleAsync(topic, payload, clientId, trackDurability, ct)
+            : pipeline.AcceptAsync(topic, payload, clientId, trackDurability, ct);
+    }
+}
+
+/// <summary>
+/// Where Sparkplug B messages (topic namespace spBv1.0) enter. The Sparkplug host (decode, births, aliases, seq) is
+/// wired in here; a device maps to its asset through <see cref="IngestionPipeline.FindDeviceAsync"/> and its points go
+/// on through <see cref="IngestionPipeline.AcceptPointAsync"/>. Until then each message is dead-lettered.
+/// </summary>
+public sealed class SparkplugIngestion(IngestionPipeline pipeline)
+{
+    public const string TopicPrefix = "spBv1.0/";
+
+    public ValueTask<PendingIngest> HandleAsync(string topic, ReadOnlySequence<byte> payload, string clientId, bool trackDurability, CancellationToken ct) =>
+        pipeline.DeadLetterAsync(DeadLetterReasons.SparkplugNotWired, topic, payload, clientId, "the Sparkplug B host is not wired in yet", ct);
+}
