@@ -13,7 +13,7 @@ namespace Threadline.Features.Ingestion;
 /// is stored. Other topics are brokered as usual.
 /// </summary>
 public sealed class EmbeddedBroker(
-    IOptions<MqttOptions> options, IngestionRouter router, UnsPublisher publisher, TelemetryWriter writer, ILogger<EmbeddedBroker> logger)
+    IOptions<MqttOptions> options, IngestionRouter router, UnsPublisher publisher, TelemetryWriter writer, SparkplugIngestion sparkplug, ILogger<EmbeddedBroker> logger)
     : IHostedService, IDisposable
 {
     /// <summary>Client id under which Threadline's own messages (dead letters) are injected.</summary>
@@ -56,10 +56,16 @@ public sealed class EmbeddedBroker(
         Port = port;
         publisher.Attach((message, ct) => _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = ServerClientId }, ct));
         logger.LogInformation("Embedded MQTT broker listening on {Address}:{Port}", address, port);
+        // Edge nodes that follow Sparkplug 3.0 wait for the Primary Host's retained STATE before they publish.
+        await sparkplug.AnnounceAsync(online: true, cancellationToken);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_server is not null)
+        {
+            await sparkplug.AnnounceAsync(online: false, cancellationToken);
+        }
         publisher.Attach(null);
         if (_server is not null)
         {

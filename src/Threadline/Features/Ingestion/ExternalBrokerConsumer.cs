@@ -18,6 +18,7 @@ public sealed class ExternalBrokerConsumer(
     IOptions<UnsOptions> uns,
     IngestionRouter router,
     UnsPublisher publisher,
+    SparkplugIngestion sparkplug,
     TimeProvider time,
     ILogger<ExternalBrokerConsumer> logger) : BackgroundService
 {
@@ -90,6 +91,9 @@ public sealed class ExternalBrokerConsumer(
         await ackLoop;
         if (client.IsConnected)
         {
+            // A clean disconnect sends no will, so the offline STATE is published by hand (Sparkplug 3.0 §5.3).
+            var offline = sparkplug.Host.CreateStateMessages().Offline;
+            await client.PublishAsync(SparkplugIngestion.ToMqtt(offline), CancellationToken.None);
             // Keep the session: the broker queues what arrives until this server is back.
             await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithSessionExpiryInterval(external.SessionExpirySeconds).Build(), CancellationToken.None);
         }
@@ -107,6 +111,11 @@ public sealed class ExternalBrokerConsumer(
         {
             builder.WithCredentials(external.Username, external.Password);
         }
+        // Sparkplug 3.0 §5.3: the Primary Host's offline STATE is its will, retained at QoS 1, so edge nodes learn
+        // of a crash from the broker; the online STATE follows once the subscriptions are in place.
+        var state = sparkplug.Host.CreateStateMessages();
+        builder.WithWillTopic(state.Offline.Topic).WithWillPayload(state.Offline.Payload.ToArray())
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithWillRetain(true);
         await client.ConnectAsync(builder.Build(), ct);
         var prefix = uns.Value.Prefix;
         var group = external.SharedGroup;
@@ -116,6 +125,7 @@ public sealed class ExternalBrokerConsumer(
             .WithTopicFilter($"$share/{group}/{SparkplugIngestion.TopicPrefix}#", MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         await client.SubscribeAsync(subscribe, ct);
+        await client.PublishAsync(SparkplugIngestion.ToMqtt(state.Online), ct);
         logger.LogInformation("Subscribed to {Host}:{Port} as {ClientId} in shared group {Group}.", external.Host, external.Port, external.ClientId, group);
     }
 

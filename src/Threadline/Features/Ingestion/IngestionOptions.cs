@@ -172,6 +172,35 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
     }
 }
 
+/// <summary>The Sparkplug B Primary Host Application this server acts as.</summary>
+public sealed class SparkplugOptions
+{
+    public const string Section = "Sparkplug";
+
+    /// <summary>The host id in spBv1.0/STATE/{HostId}; edge nodes configured with it wait for this host. Default "threadline".</summary>
+    public string HostId { get; set; } = "threadline";
+
+    /// <summary>At most one rebirth request per edge node within this many seconds. Default 10.</summary>
+    public int RebirthIntervalSeconds { get; set; } = 10;
+}
+
+public sealed class SparkplugOptionsValidator : IValidateOptions<SparkplugOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SparkplugOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.HostId) || options.HostId.IndexOfAny(['/', '+', '#']) >= 0)
+        {
+            failures.Add($"Sparkplug:HostId must be a name without '/', '+' or '#', not '{options.HostId}'.");
+        }
+        if (options.RebirthIntervalSeconds is < 1 or > 3600)
+        {
+            failures.Add($"Sparkplug:RebirthIntervalSeconds must be between 1 and 3600, not {options.RebirthIntervalSeconds}.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
 public sealed class UnsOptionsValidator : IValidateOptions<UnsOptions>
 {
     public ValidateOptionsResult Validate(string? name, UnsOptions options)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Threadline.Features.Assets;
+using Threadline.Features.Ingestion.Sparkplug;
 using Threadline.Telemetry;
 
 namespace Threadline.Features.Ingestion;
@@ -248,14 +249,75 @@ public sealed class IngestionRouter(IngestionPipeline pipeline, SparkplugIngesti
 }
 
 /// <summary>
-/// Where Sparkplug B messages (topic namespace spBv1.0) enter. The Sparkplug host (decode, births, aliases, seq) is
-/// wired in here; a device maps to its asset through <see cref="IngestionPipeline.FindDeviceAsync"/> and its points go
-/// on through <see cref="IngestionPipeline.AcceptPointAsync"/>. Until then each message is dead-lettered.
+/// Where Sparkplug B messages (topic namespace spBv1.0) enter: the <see cref="SparkplugHost"/> decodes them and keeps
+/// births, aliases and sequence numbers; each numeric metric of a known device then goes on through
+/// <see cref="IngestionPipeline.AcceptPointAsync"/> like a JSON point. A device maps to its asset by its IoT device id:
+/// first "{group}/{edge node}/{device}" (unique in any plant), then the device id alone; node-level metrics by the edge
+/// node id the same way. The signal is the metric name's last '/' segment ("Pump/bearing_vibration_x" →
+/// bearing_vibration_x), since Sparkplug folders are not UNS levels.
 /// </summary>
-public sealed class SparkplugIngestion(IngestionPipeline pipeline)
+public sealed class SparkplugIngestion(IngestionPipeline pipeline, SparkplugHost host, UnsPublisher publisher)
 {
     public const string TopicPrefix = "spBv1.0/";
 
-    public ValueTask<PendingIngest> HandleAsync(string topic, ReadOnlySequence<byte> payload, string clientId, bool trackDurability, CancellationToken ct) =>
-        pipeline.DeadLetterAsync(DeadLetterReasons.SparkplugNotWired, topic, payload, clientId, "the Sparkplug B host is not wired in yet", ct);
+    public SparkplugHost Host => host;
+
+    public async ValueTask<PendingIngest> HandleAsync(string topic, ReadOnlySequence<byte> payload, string clientId, bool trackDurability, CancellationToken ct)
+    {
+        var bytes = payload.IsSingleSegment ? payload.First : payload.ToArray();
+        var result = host.Handle(topic, bytes);
+        foreach (var command in result.Commands)
+        {
+            await publisher.TryPublishAsync(ToMqtt(command), ct);
+        }
+        foreach (var dead in result.DeadLetters)
+        {
+            await pipeline.DeadLetterAsync("sparkplug-" + dead.Reason, topic, payload, clientId, dead.Detail, ct);
+        }
+        if (result.Points.Count == 0)
+        {
+            return PendingIngest.Done(result.DeadLetters.Count > 0 ? IngestOutcome.DeadLettered : IngestOutcome.Ignored);
+        }
+        var durable = new List<Task>(result.Points.Count);
+        var outcome = IngestOutcome.Queued;
+        AssetBinding? binding = null;
+        string? boundSource = null;
+        foreach (var point in result.Points)
+        {
+            if (boundSource != point.Source)
+            {
+                boundSource = point.Source;
+                var local = point.DeviceId ?? point.EdgeNodeId;
+                binding = await pipeline.FindDeviceAsync(point.Source, ct) ?? await pipeline.FindDeviceAsync(local, ct);
+                if (binding is null || binding.EndOfLife)
+                {
+                    // One quarantine entry per message: the whole payload is kept for a replay once the device is registered.
+                    return await pipeline.QuarantineAsync("device", point.Source,
+                        binding is null ? IngestQuarantine.UnknownDevice : IngestQuarantine.EndOfLife, topic, payload, ct);
+                }
+            }
+            var signal = point.Metric[(point.Metric.LastIndexOf('/') + 1)..];
+            var pending = await pipeline.AcceptPointAsync(binding!, point.ToTelemetryPoint(binding!.AssetId) with { Signal = signal }, clientId, trackDurability, ct);
+            durable.Add(pending.Durable);
+            if (pending.Outcome != IngestOutcome.Queued)
+            {
+                outcome = pending.Outcome;
+            }
+        }
+        return new PendingIngest(outcome, Task.WhenAll(durable));
+    }
+
+    /// <summary>Announces this Primary Host online (retained STATE, Sparkplug 3.0 §5.3) on the embedded broker.</summary>
+    public Task AnnounceAsync(bool online, CancellationToken ct)
+    {
+        var messages = host.CreateStateMessages();
+        return publisher.TryPublishAsync(ToMqtt(online ? messages.Online : messages.Offline), ct);
+    }
+
+    public static MqttApplicationMessage ToMqtt(SparkplugOutgoingMessage message) => new MqttApplicationMessageBuilder()
+        .WithTopic(message.Topic)
+        .WithPayload(message.Payload.ToArray())
+        .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)message.QualityOfService)
+        .WithRetainFlag(message.Retain)
+        .Build();
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Threadline.Features.Ingestion.Sparkplug;
 
 namespace Threadline.Features.Ingestion;
 
@@ -18,6 +19,13 @@ public static class IngestionRegistration
         services.AddSingleton<IValidateOptions<UnsOptions>, UnsOptionsValidator>();
         services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
+        services.AddOptions<SparkplugOptions>().Bind(configuration.GetSection(SparkplugOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SparkplugOptions>, SparkplugOptionsValidator>();
+        services.AddSingleton(sp =>
+        {
+            var sparkplug = sp.GetRequiredService<IOptions<SparkplugOptions>>().Value;
+            return new SparkplugHost(sparkplug.HostId, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(sparkplug.RebirthIntervalSeconds));
+        });
 
         services.AddSingleton<IngestionCounters>();
         services.AddSingleton(sp => new IngestQuarantine(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.QuarantineSamples));

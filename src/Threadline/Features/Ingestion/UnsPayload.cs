@@ -19,7 +19,6 @@ public static class DeadLetterReasons
     public const string SignalMismatch = "signal-mismatch";
     public const string Oversized = "oversized";
     public const string BadTopic = "bad-topic";
-    public const string SparkplugNotWired = "sparkplug-not-wired";
 }
 
 /// <summary>A UNS topic split into what the pipeline needs: {prefix}/.../{assetId}/{signal}.</summary>
