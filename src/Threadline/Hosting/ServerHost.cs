@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Threadline.Api;
 using Threadline.Features.Plm;
+using Threadline.Features.Telemetry;
 using Threadline.Storage;
 
 namespace Threadline.Hosting;
@@ -20,6 +21,7 @@ public static class ServerHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStorage(builder.Configuration);
         builder.Services.AddPlm();
+        builder.Services.AddTelemetry(builder.Configuration);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapping>();
@@ -38,6 +40,7 @@ public static class ServerHost
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         app.MapPlmEndpoints();
+        app.MapTelemetryEndpoints();
         return app;
     }
 
@@ -45,6 +48,7 @@ public static class ServerHost
     public static async Task StartAsync(WebApplication app, Func<IServiceProvider, CancellationToken, Task>? seed = null, CancellationToken cancellationToken = default)
     {
         await app.Services.GetRequiredService<ThreadlineDb>().MigrateAsync(cancellationToken);
+        await app.Services.GetRequiredService<ITelemetryStore>().InitialiseAsync(cancellationToken);
         if (seed is not null)
         {
             await seed(app.Services, cancellationToken);
