@@ -39,17 +39,26 @@ public static class TelemetryRegistration
 
 /// <summary>
 /// Applies each tier's retention every Telemetry:RetentionIntervalMinutes, by the injected clock; the first pass
-/// comes one interval after start. A failed pass is logged and retried at the next tick.
+/// comes one interval after the service is created. A failed pass is logged and retried at the next tick.
 /// </summary>
 internal sealed partial class TelemetryRetentionService(
     ITelemetryStore store, IOptions<TelemetryOptions> options, TimeProvider time, ILogger<TelemetryRetentionService> logger) : BackgroundService
 {
+    // Created with the service, not in ExecuteAsync: that runs on a background thread, and the interval must count
+    // from a known instant of the injected clock.
+    private readonly PeriodicTimer _timer = new(TimeSpan.FromMinutes(options.Value.RetentionIntervalMinutes), time);
+
+    public override void Dispose()
+    {
+        _timer.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.RetentionIntervalMinutes), time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await _timer.WaitForNextTickAsync(stoppingToken))
             {
                 try
                 {
