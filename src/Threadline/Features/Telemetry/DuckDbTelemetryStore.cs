@@ -30,11 +30,15 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         CREATE TEMP TABLE IF NOT EXISTS stage_rollup_1h AS SELECT * FROM telemetry_rollup_1h LIMIT 0;
         """;
 
+    // Bounds one group commit, so that a backlog is written in transactions of bounded size and memory.
+    private const int MaxPointsPerTransaction = 50_000;
+
     private readonly string _connectionString;
     private readonly TelemetryOptions _options;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<(string AssetId, string Signal), int> _seriesIds = new();
     private readonly Dictionary<int, long> _newest = [];
+    private readonly List<PendingAppend> _pending = [];
     private DuckDBConnection? _writer;
     private int _lastSeriesId;
 
@@ -98,90 +102,161 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         {
             return new AppendResult(0, 0, 0);
         }
-        await _writeLock.WaitAsync(cancellationToken);
+        _ = Writer;
+        var request = new PendingAppend(points);
+        lock (_pending)
+        {
+            _pending.Add(request);
+        }
         try
         {
-            var writer = Writer;
-            var newSeries = new Dictionary<(string AssetId, string Signal), int>();
-            var ids = new Dictionary<(string AssetId, string Signal), int>();
-            var nextId = _lastSeriesId;
-            foreach (var key in TelemetryBatch.SeriesKeys(points))
+            await _writeLock.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_pending)
             {
-                if (!_seriesIds.TryGetValue(key, out var id))
+                if (_pending.Remove(request))
                 {
-                    id = ++nextId;
-                    newSeries[key] = id;
-                }
-                ids[key] = id;
-            }
-            var batch = TelemetryBatch.Stage(points, ids);
-
-            using var transaction = writer.BeginTransaction();
-            if (newSeries.Count > 0)
-            {
-                using var appender = writer.CreateAppender("telemetry_series");
-                foreach (var ((assetId, signal), id) in newSeries)
-                {
-                    appender.CreateRow().AppendValue((int?)id).AppendValue(assetId).AppendValue(signal).EndRow();
+                    throw;
                 }
             }
-            using (var appender = writer.CreateAppender("stage_raw"))
+            // Another caller's transaction already holds these points; its outcome is this call's outcome.
+            return await request.Done.Task;
+        }
+        try
+        {
+            // Group commit: whoever holds the writer writes every batch waiting so far in one transaction, because a
+            // DuckDB commit (WAL flush) costs as much as a thousand rows. Each caller still returns only after the
+            // commit that holds its points.
+            if (!request.Done.Task.IsCompleted)
             {
-                // Nullable casts on purpose: AppendValue(int) binds to the generic enum overload and writes garbage.
-                foreach (var staged in batch.Points)
+                var group = TakePending();
+                try
                 {
-                    var p = staged.Point;
-                    appender.CreateRow()
-                        .AppendValue((int?)staged.SeriesId).AppendValue((DateTime?)staged.Timestamp).AppendValue((double?)p.Value)
-                        .AppendValue(p.Unit).AppendValue((byte?)p.Quality).AppendValue(p.Source).AppendValue(p.Seq)
-                        .AppendValue((bool?)p.StampedOnArrival).EndRow();
+                    var results = WriteGroup(group);
+                    for (var i = 0; i < group.Count; i++)
+                    {
+                        group[i].Done.TrySetResult(results[i]);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    foreach (var pending in group)
+                    {
+                        pending.Done.TrySetException(ex);
+                    }
                 }
             }
-            var stored = new HashSet<(int, long)>(batch.Points.Count);
-            using (var insert = writer.CreateCommand())
-            {
-                insert.CommandText = "INSERT INTO telemetry_raw SELECT * FROM stage_raw ON CONFLICT DO NOTHING RETURNING series_id, ts";
-                using var reader = insert.ExecuteReader();
-                while (reader.Read())
-                {
-                    stored.Add((reader.GetInt32(0), reader.GetDateTime(1).Ticks));
-                }
-            }
-            var newest = new Dictionary<int, long>();
-            foreach (var id in ids.Values)
-            {
-                if (_newest.TryGetValue(id, out var ticks))
-                {
-                    newest[id] = ticks;
-                }
-            }
-            var (result, minutes, hours) = batch.Account(stored, newest);
-            StageRollups(writer, "stage_rollup_1m", minutes);
-            StageRollups(writer, "stage_rollup_1h", hours);
-            Execute(writer, $"""
-                DELETE FROM stage_raw;
-                {Upsert("telemetry_rollup_1m", "stage_rollup_1m")}
-                {Upsert("telemetry_rollup_1h", "stage_rollup_1h")}
-                DELETE FROM stage_rollup_1m;
-                DELETE FROM stage_rollup_1h;
-                """);
-            transaction.Commit();
-
-            foreach (var (key, id) in newSeries)
-            {
-                _seriesIds[key] = id;
-            }
-            _lastSeriesId = nextId;
-            foreach (var (id, ticks) in newest)
-            {
-                _newest[id] = ticks;
-            }
-            return result;
         }
         finally
         {
             _writeLock.Release();
         }
+        return await request.Done.Task;
+    }
+
+    private List<PendingAppend> TakePending()
+    {
+        lock (_pending)
+        {
+            var group = new List<PendingAppend>();
+            var points = 0;
+            while (_pending.Count > group.Count && (group.Count == 0 || points + _pending[group.Count].Points.Count <= MaxPointsPerTransaction))
+            {
+                points += _pending[group.Count].Points.Count;
+                group.Add(_pending[group.Count]);
+            }
+            _pending.RemoveRange(0, group.Count);
+            return group;
+        }
+    }
+
+    private AppendResult[] WriteGroup(List<PendingAppend> group)
+    {
+        var writer = Writer;
+        var newSeries = new Dictionary<(string AssetId, string Signal), int>();
+        var ids = new Dictionary<(string AssetId, string Signal), int>();
+        var nextId = _lastSeriesId;
+        foreach (var key in group.SelectMany(g => TelemetryBatch.SeriesKeys(g.Points)))
+        {
+            if (ids.ContainsKey(key))
+            {
+                continue;
+            }
+            if (!_seriesIds.TryGetValue(key, out var id))
+            {
+                id = ++nextId;
+                newSeries[key] = id;
+            }
+            ids[key] = id;
+        }
+        var seen = new HashSet<(int, long)>();
+        var batches = group.Select(g => TelemetryBatch.Stage(g.Points, ids, seen)).ToList();
+
+        using var transaction = writer.BeginTransaction();
+        if (newSeries.Count > 0)
+        {
+            using var appender = writer.CreateAppender("telemetry_series");
+            foreach (var ((assetId, signal), id) in newSeries)
+            {
+                appender.CreateRow().AppendValue((int?)id).AppendValue(assetId).AppendValue(signal).EndRow();
+            }
+        }
+        using (var appender = writer.CreateAppender("stage_raw"))
+        {
+            // Nullable casts on purpose: AppendValue(int) binds to the generic enum overload and writes garbage.
+            foreach (var staged in batches.SelectMany(b => b.Points))
+            {
+                var p = staged.Point;
+                appender.CreateRow()
+                    .AppendValue((int?)staged.SeriesId).AppendValue((DateTime?)staged.Timestamp).AppendValue((double?)p.Value)
+                    .AppendValue(p.Unit).AppendValue((byte?)p.Quality).AppendValue(p.Source).AppendValue(p.Seq)
+                    .AppendValue((bool?)p.StampedOnArrival).EndRow();
+            }
+        }
+        var stored = new HashSet<(int, long)>(seen.Count);
+        using (var insert = writer.CreateCommand())
+        {
+            insert.CommandText = "INSERT INTO telemetry_raw SELECT * FROM stage_raw ON CONFLICT DO NOTHING RETURNING series_id, ts";
+            using var reader = insert.ExecuteReader();
+            while (reader.Read())
+            {
+                stored.Add((reader.GetInt32(0), reader.GetDateTime(1).Ticks));
+            }
+        }
+        var newest = new Dictionary<int, long>();
+        foreach (var id in ids.Values)
+        {
+            if (_newest.TryGetValue(id, out var ticks))
+            {
+                newest[id] = ticks;
+            }
+        }
+        var minutes = new Dictionary<(int, long), RollupStatistics>();
+        var hours = new Dictionary<(int, long), RollupStatistics>();
+        var results = batches.Select(b => b.Account(stored, newest, minutes, hours)).ToArray();
+        StageRollups(writer, "stage_rollup_1m", TelemetryBatch.Sorted(minutes));
+        StageRollups(writer, "stage_rollup_1h", TelemetryBatch.Sorted(hours));
+        Execute(writer, $"""
+            DELETE FROM stage_raw;
+            {Upsert("telemetry_rollup_1m", "stage_rollup_1m")}
+            {Upsert("telemetry_rollup_1h", "stage_rollup_1h")}
+            DELETE FROM stage_rollup_1m;
+            DELETE FROM stage_rollup_1h;
+            """);
+        transaction.Commit();
+
+        foreach (var (key, id) in newSeries)
+        {
+            _seriesIds[key] = id;
+        }
+        _lastSeriesId = nextId;
+        foreach (var (id, ticks) in newest)
+        {
+            _newest[id] = ticks;
+        }
+        return results;
     }
 
     public Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
@@ -323,5 +398,12 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private sealed class PendingAppend(IReadOnlyList<TelemetryPoint> points)
+    {
+        public IReadOnlyList<TelemetryPoint> Points { get; } = points;
+
+        public TaskCompletionSource<AppendResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

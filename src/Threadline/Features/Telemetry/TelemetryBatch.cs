@@ -38,9 +38,14 @@ internal sealed class TelemetryBatch
     public static IEnumerable<(string AssetId, string Signal)> SeriesKeys(IReadOnlyList<TelemetryPoint> points) =>
         points.Select(p => (p.AssetId, p.Signal)).Distinct();
 
-    public static TelemetryBatch Stage(IReadOnlyList<TelemetryPoint> points, IReadOnlyDictionary<(string AssetId, string Signal), int> seriesIds)
+    /// <summary>
+    /// Drops repeats of (series, timestamp). <paramref name="seen"/> is shared by the batches written in one
+    /// transaction, so a point already in an earlier batch of the group counts as a duplicate here.
+    /// </summary>
+    public static TelemetryBatch Stage(IReadOnlyList<TelemetryPoint> points, IReadOnlyDictionary<(string AssetId, string Signal), int> seriesIds,
+        HashSet<(int, long)>? seen = null)
     {
-        var seen = new HashSet<(int, long)>(points.Count);
+        seen ??= new HashSet<(int, long)>(points.Count);
         var staged = new List<StagedPoint>(points.Count);
         var duplicates = 0;
         foreach (var point in points)
@@ -68,9 +73,18 @@ internal sealed class TelemetryBatch
     public (AppendResult Result, List<RollupDelta> Minutes, List<RollupDelta> Hours) Account(
         HashSet<(int SeriesId, long Ticks)> stored, Dictionary<int, long> newest)
     {
-        var outOfOrder = 0;
         var minutes = new Dictionary<(int, long), RollupStatistics>();
         var hours = new Dictionary<(int, long), RollupStatistics>();
+        var result = Account(stored, newest, minutes, hours);
+        return (result, Sorted(minutes), Sorted(hours));
+    }
+
+    /// <summary>As above, adding this batch's new points to rollup deltas shared by the batches of one transaction.</summary>
+    public AppendResult Account(HashSet<(int SeriesId, long Ticks)> stored, Dictionary<int, long> newest,
+        Dictionary<(int, long), RollupStatistics> minutes, Dictionary<(int, long), RollupStatistics> hours)
+    {
+        var outOfOrder = 0;
+        var written = 0;
         foreach (var point in Points)
         {
             var ticks = point.Timestamp.Ticks;
@@ -78,6 +92,7 @@ internal sealed class TelemetryBatch
             {
                 continue;
             }
+            written++;
             if (newest.TryGetValue(point.SeriesId, out var latest) && ticks < latest)
             {
                 outOfOrder++;
@@ -92,8 +107,7 @@ internal sealed class TelemetryBatch
                 Add(hours, point.SeriesId, TelemetryRollups.BucketStart(point.Timestamp, TimeSpan.TicksPerHour), point.Point.Value);
             }
         }
-        var result = new AppendResult(stored.Count, InBatchDuplicates + (Points.Count - stored.Count), outOfOrder);
-        return (result, Sorted(minutes), Sorted(hours));
+        return new AppendResult(written, InBatchDuplicates + (Points.Count - written), outOfOrder);
     }
 
     private static void Add(Dictionary<(int, long), RollupStatistics> buckets, int seriesId, DateTime bucket, double value)
@@ -103,7 +117,7 @@ internal sealed class TelemetryBatch
     }
 
     // Sorted by key so that concurrent writers (PostgreSQL) take row locks in one order and cannot deadlock each other.
-    private static List<RollupDelta> Sorted(Dictionary<(int SeriesId, long Ticks), RollupStatistics> buckets) =>
+    public static List<RollupDelta> Sorted(Dictionary<(int SeriesId, long Ticks), RollupStatistics> buckets) =>
         [.. buckets.OrderBy(b => b.Key.SeriesId).ThenBy(b => b.Key.Ticks)
             .Select(b => new RollupDelta(b.Key.SeriesId, new DateTime(b.Key.Ticks, DateTimeKind.Utc), b.Value))];
 }
