@@ -38,7 +38,7 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<(string AssetId, string Signal), int> _seriesIds = new();
     private readonly Dictionary<int, long> _newest = [];
-    private readonly List<PendingAppend> _pending = [];
+    private readonly GroupCommit _groupCommit;
     private DuckDBConnection? _writer;
     private int _lastSeriesId;
 
@@ -47,6 +47,7 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         File = Path.GetFullPath(file);
         _connectionString = new DuckDBConnectionStringBuilder { DataSource = File }.ToString();
         _options = options;
+        _groupCommit = new GroupCommit(_writeLock, MaxPointsPerTransaction, WriteGroup);
     }
 
     public string File { get; }
@@ -96,89 +97,23 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         }
     }
 
-    public async Task<AppendResult> AppendAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken)
+    public Task<AppendResult> AppendAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken)
     {
         if (points.Count == 0)
         {
-            return new AppendResult(0, 0, 0);
+            return Task.FromResult(new AppendResult(0, 0, 0));
         }
         _ = Writer;
-        var request = new PendingAppend(points);
-        lock (_pending)
-        {
-            _pending.Add(request);
-        }
-        try
-        {
-            await _writeLock.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            lock (_pending)
-            {
-                if (_pending.Remove(request))
-                {
-                    throw;
-                }
-            }
-            // Another caller's transaction already holds these points; its outcome is this call's outcome.
-            return await request.Done.Task;
-        }
-        try
-        {
-            // Group commit: whoever holds the writer writes every batch waiting so far in one transaction, because a
-            // DuckDB commit (WAL flush) costs as much as a thousand rows. Each caller still returns only after the
-            // commit that holds its points.
-            if (!request.Done.Task.IsCompleted)
-            {
-                var group = TakePending();
-                try
-                {
-                    var results = WriteGroup(group);
-                    for (var i = 0; i < group.Count; i++)
-                    {
-                        group[i].Done.TrySetResult(results[i]);
-                    }
-                }
-                catch (Exception ex)
-                {
-                    foreach (var pending in group)
-                    {
-                        pending.Done.TrySetException(ex);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-        return await request.Done.Task;
+        return _groupCommit.AppendAsync(points, cancellationToken);
     }
 
-    private List<PendingAppend> TakePending()
-    {
-        lock (_pending)
-        {
-            var group = new List<PendingAppend>();
-            var points = 0;
-            while (_pending.Count > group.Count && (group.Count == 0 || points + _pending[group.Count].Points.Count <= MaxPointsPerTransaction))
-            {
-                points += _pending[group.Count].Points.Count;
-                group.Add(_pending[group.Count]);
-            }
-            _pending.RemoveRange(0, group.Count);
-            return group;
-        }
-    }
-
-    private AppendResult[] WriteGroup(List<PendingAppend> group)
+    private Task<AppendResult[]> WriteGroup(IReadOnlyList<IReadOnlyList<TelemetryPoint>> group, CancellationToken cancellationToken)
     {
         var writer = Writer;
         var newSeries = new Dictionary<(string AssetId, string Signal), int>();
         var ids = new Dictionary<(string AssetId, string Signal), int>();
         var nextId = _lastSeriesId;
-        foreach (var key in group.SelectMany(g => TelemetryBatch.SeriesKeys(g.Points)))
+        foreach (var key in group.SelectMany(TelemetryBatch.SeriesKeys))
         {
             if (ids.ContainsKey(key))
             {
@@ -192,7 +127,7 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
             ids[key] = id;
         }
         var seen = new HashSet<(int, long)>();
-        var batches = group.Select(g => TelemetryBatch.Stage(g.Points, ids, seen)).ToList();
+        var batches = group.Select(g => TelemetryBatch.Stage(g, ids, seen)).ToList();
 
         using var transaction = writer.BeginTransaction();
         if (newSeries.Count > 0)
@@ -256,7 +191,7 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         {
             _newest[id] = ticks;
         }
-        return results;
+        return Task.FromResult(results);
     }
 
     public Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
@@ -398,12 +333,5 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private sealed class PendingAppend(IReadOnlyList<TelemetryPoint> points)
-    {
-        public IReadOnlyList<TelemetryPoint> Points { get; } = points;
-
-        public TaskCompletionSource<AppendResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -29,24 +29,43 @@ public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, 
         CREATE TABLE IF NOT EXISTS telemetry_rollup_1h (
             series_id integer NOT NULL, bucket timestamptz NOT NULL, n bigint NOT NULL, min double precision NOT NULL,
             max double precision NOT NULL, mean double precision NOT NULL, m2 double precision NOT NULL, PRIMARY KEY (series_id, bucket));
-        CREATE INDEX IF NOT EXISTS telemetry_raw_ts ON telemetry_raw (ts);
         CREATE INDEX IF NOT EXISTS telemetry_rollup_1m_bucket ON telemetry_rollup_1m (bucket);
         CREATE INDEX IF NOT EXISTS telemetry_rollup_1h_bucket ON telemetry_rollup_1h (bucket);
         """;
 
-    // Temporary, so each pooled connection has its own; emptied by every commit.
+    // Temporary, so each physical connection has its own, created once when it opens; emptied by every commit.
     private const string Staging = """
-        CREATE TEMP TABLE IF NOT EXISTS stage_raw (LIKE telemetry_raw INCLUDING DEFAULTS) ON COMMIT DELETE ROWS
+        CREATE TEMP TABLE IF NOT EXISTS stage_raw (
+            series_id integer NOT NULL, ts timestamptz NOT NULL, value double precision NOT NULL, unit text,
+            quality smallint NOT NULL, source text NOT NULL, seq bigint, stamped_on_arrival boolean NOT NULL) ON COMMIT DELETE ROWS
         """;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TelemetryOptions _options;
     private readonly ConcurrentDictionary<(string AssetId, string Signal), int> _seriesIds = new();
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly GroupCommit _groupCommit;
 
     public PostgresTelemetryStore(string connectionString, TelemetryOptions options)
     {
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // The pool's reset on return (DISCARD ALL) would drop the staging table every time; this store keeps no other session state.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        builder.UsePhysicalConnectionInitializer(
+            connection =>
+            {
+                using var command = new NpgsqlCommand(Staging, connection);
+                command.ExecuteNonQuery();
+            },
+            async connection =>
+            {
+                await using var command = new NpgsqlCommand(Staging, connection);
+                await command.ExecuteNonQueryAsync();
+            });
+        _dataSource = builder.Build();
         _options = options;
+        // One transaction at a time from this process, holding every batch that waited for it; other servers write beside it.
+        _groupCommit = new GroupCommit(_writeLock, 50_000, WriteGroupAsync);
     }
 
     public async Task InitialiseAsync(CancellationToken cancellationToken)
@@ -60,25 +79,21 @@ public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, 
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<AppendResult> AppendAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken)
+    public Task<AppendResult> AppendAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken) =>
+        points.Count == 0 ? Task.FromResult(new AppendResult(0, 0, 0)) : _groupCommit.AppendAsync(points, cancellationToken);
+
+    private async Task<AppendResult[]> WriteGroupAsync(IReadOnlyList<IReadOnlyList<TelemetryPoint>> group, CancellationToken cancellationToken)
     {
-        if (points.Count == 0)
-        {
-            return new AppendResult(0, 0, 0);
-        }
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var ids = await ResolveSeriesAsync(connection, TelemetryBatch.SeriesKeys(points), cancellationToken);
-        var batch = TelemetryBatch.Stage(points, ids);
+        var ids = await ResolveSeriesAsync(connection, group.SelectMany(TelemetryBatch.SeriesKeys).Distinct(), cancellationToken);
+        var seen = new HashSet<(int, long)>();
+        var batches = group.Select(points => TelemetryBatch.Stage(points, ids, seen)).ToList();
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var staging = new NpgsqlCommand(Staging, connection, transaction))
-        {
-            await staging.ExecuteNonQueryAsync(cancellationToken);
-        }
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY stage_raw (series_id, ts, value, unit, quality, source, seq, stamped_on_arrival) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
-            foreach (var staged in batch.Points)
+            foreach (var staged in batches.SelectMany(b => b.Points))
             {
                 var p = staged.Point;
                 await copy.StartRowAsync(cancellationToken);
@@ -110,7 +125,7 @@ public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, 
 
         var seriesInBatch = ids.Values.Distinct().ToArray();
         var newest = new Dictionary<int, long>(seriesInBatch.Length);
-        var stored = new HashSet<(int, long)>(batch.Points.Count);
+        var stored = new HashSet<(int, long)>(seen.Count);
         await using (var move = new NpgsqlBatch(connection, transaction))
         {
             // Read before the insert, in the same transaction: the newest point of each series before this batch.
@@ -136,15 +151,17 @@ public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, 
             }
         }
 
-        var (result, minutes, hours) = batch.Account(stored, newest);
+        var minutes = new Dictionary<(int, long), RollupStatistics>();
+        var hours = new Dictionary<(int, long), RollupStatistics>();
+        var results = batches.Select(b => b.Account(stored, newest, minutes, hours)).ToArray();
         await using (var rollups = new NpgsqlBatch(connection, transaction))
         {
-            rollups.BatchCommands.Add(Upsert("telemetry_rollup_1m", minutes));
-            rollups.BatchCommands.Add(Upsert("telemetry_rollup_1h", hours));
+            rollups.BatchCommands.Add(Upsert("telemetry_rollup_1m", TelemetryBatch.Sorted(minutes)));
+            rollups.BatchCommands.Add(Upsert("telemetry_rollup_1h", TelemetryBatch.Sorted(hours)));
             await rollups.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        return result;
+        return results;
     }
 
     public Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
@@ -224,9 +241,17 @@ public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, 
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        _writeLock.Dispose();
+    }
 
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose()
+    {
+        _dataSource.Dispose();
+        _writeLock.Dispose();
+    }
 
     private async Task<Dictionary<(string AssetId, string Signal), int>> ResolveSeriesAsync(
         NpgsqlConnection connection, IEnumerable<(string AssetId, string Signal)> keys, CancellationToken cancellationToken)
