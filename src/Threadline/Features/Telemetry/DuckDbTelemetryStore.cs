@@ -7,9 +7,9 @@ namespace Threadline.Features.Telemetry;
 /// <summary>
 /// The embedded time-series store: one DuckDB file, owned by this process alone (DuckDB locks the file; a second
 /// server on the same file fails to open it). Because nobody else writes, the series ids and each series' newest
-/// timestamp are kept in memory; every write goes through one connection, one batch at a time, one transaction
-/// per batch, committed (WAL flushed) before <see cref="AppendAsync"/> returns. Reads use their own connections
-/// and see the last committed batch.
+/// timestamp are kept in memory. Every write goes through one connection; batches that arrive while a transaction
+/// runs are written together in the next one (<see cref="GroupCommit"/>), committed (WAL flushed) before
+/// <see cref="AppendAsync"/> returns. Reads use their own connections and see the last committed transaction.
 /// </summary>
 public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
 {

@@ -6,11 +6,12 @@ using Threadline.Telemetry;
 namespace Threadline.Features.Telemetry;
 
 /// <summary>
-/// The scale-out time-series store on PostgreSQL, written with Npgsql directly: each batch is binary-COPYed into a
-/// per-connection staging table, then moved with INSERT ... ON CONFLICT DO NOTHING RETURNING (what comes back is
-/// what was new) and the rollup deltas upserted, all in one transaction committed before
-/// <see cref="AppendAsync"/> returns. Several servers may write: nothing but the series ids (which never change)
-/// is cached, and rows are written in key order so that concurrent writers cannot deadlock.
+/// The scale-out time-series store on PostgreSQL, written with Npgsql directly. The batches waiting in this process
+/// (<see cref="GroupCommit"/>) are binary-COPYed into a per-connection staging table, then moved with
+/// INSERT ... ON CONFLICT DO NOTHING RETURNING (what comes back is what was new) and the rollup deltas upserted,
+/// all in one transaction committed before <see cref="AppendAsync"/> returns. Several servers may write: nothing
+/// but the series ids (which never change) is cached, and rows are written in key order so that concurrent
+/// writers cannot deadlock.
 /// </summary>
 public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, IDisposable
 {
