@@ -8,11 +8,12 @@ const string Usage = "Usage: dotnet run -c Release --project bench/Threadline.Be
     "  --sql-iterations  timed recursive SQL queries per engine (default 100)\n" +
     "  --postgres        Npgsql connection string of a server where a scratch database may be created and dropped\n" +
     "                    (default: environment variable THREADLINE_BENCH_POSTGRES; without either, SQLite only)\n" +
-    "       dotnet run -c Release --project bench/Threadline.Bench -- timeseries [--batches N] [--batch-size N] [--writers N] [--query-iterations N] [--postgres CONNSTRING]\n" +
+    "       dotnet run -c Release --project bench/Threadline.Bench -- timeseries [--batches N] [--batch-size N] [--writers N] [--query-iterations N] [--interval-seconds N] [--postgres CONNSTRING]\n" +
     "  --batches           appended batches (default 1440: one plant day at one point per series per minute)\n" +
     "  --batch-size        points per batch (default 1000)\n" +
     "  --writers           concurrent appenders (default 1)\n" +
     "  --query-iterations  timed 1-day rollup reads per step (default 200)\n" +
+    "  --interval-seconds  plant time between two points of a series (default 60: 1,440 batches fill the day the reads ask for)\n" +
     "  --postgres          as for bom; without it, DuckDB only";
 
 if (args.Length > 0 && args[0] == "timeseries")
@@ -61,6 +62,7 @@ async Task<int> RunTimeSeriesAsync(string[] arguments)
     var batchSize = 1000;
     var writers = 1;
     var queryIterations = 200;
+    var intervalSeconds = 60;
     var connection = Environment.GetEnvironmentVariable("THREADLINE_BENCH_POSTGRES");
     for (var i = 1; i < arguments.Length; i++)
     {
@@ -79,6 +81,9 @@ async Task<int> RunTimeSeriesAsync(string[] arguments)
             case "--query-iterations":
                 queryIterations = int.Parse(Value(), CultureInfo.InvariantCulture);
                 break;
+            case "--interval-seconds":
+                intervalSeconds = int.Parse(Value(), CultureInfo.InvariantCulture);
+                break;
             case "--postgres":
                 connection = Value();
                 break;
@@ -87,11 +92,11 @@ async Task<int> RunTimeSeriesAsync(string[] arguments)
                 return 2;
         }
     }
-    if (batches < 1 || batchSize < 1 || writers < 1 || queryIterations < 1)
+    if (batches < 1 || batchSize < 1 || writers < 1 || queryIterations < 1 || intervalSeconds < 1)
     {
-        Console.Error.WriteLine("--batches, --batch-size, --writers and --query-iterations must be at least 1.");
+        Console.Error.WriteLine("--batches, --batch-size, --writers, --query-iterations and --interval-seconds must be at least 1.");
         return 2;
     }
-    return await TimeSeriesBenchmark.RunAsync(new TimeSeriesBenchmarkOptions(batches, batchSize, writers, queryIterations,
+    return await TimeSeriesBenchmark.RunAsync(new TimeSeriesBenchmarkOptions(batches, batchSize, writers, queryIterations, intervalSeconds,
         string.IsNullOrWhiteSpace(connection) ? null : connection));
 }

@@ -7,11 +7,11 @@ using Threadline.Telemetry;
 namespace Threadline.Bench.TimeSeries;
 
 /// <summary>Settings of one run of the time-series benchmark.</summary>
-internal sealed record TimeSeriesBenchmarkOptions(int Batches, int BatchSize, int Writers, int QueryIterations, string? PostgresConnectionString);
+internal sealed record TimeSeriesBenchmarkOptions(int Batches, int BatchSize, int Writers, int QueryIterations, int IntervalSeconds, string? PostgresConnectionString);
 
 /// <summary>
-/// Appends a generated plant stream (1,000 series, one point per series per minute of plant time, with resent
-/// duplicates and late points mixed in) through <see cref="ITelemetryStore.AppendAsync"/> in fixed-size batches,
+/// Appends a generated plant stream (1,000 series, each reporting once per interval of plant time, with resent
+/// duplicates and late points mixed in; one point per series per --interval-seconds of plant time) through <see cref="ITelemetryStore.AppendAsync"/> in fixed-size batches,
 /// checks what the store counted against what the generator knows, then times 1-day rollup reads.
 /// </summary>
 internal static class TimeSeriesBenchmark
@@ -21,14 +21,13 @@ internal static class TimeSeriesBenchmark
     private const double DuplicateShare = 0.05;
     private const double LateShare = 0.05;
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan Tick = TimeSpan.FromMinutes(1);
 
     public static async Task<int> RunAsync(TimeSeriesBenchmarkOptions options)
     {
         var clock = Stopwatch.StartNew();
         var stream = Generate(options, out var expected);
         Console.WriteLine($"Generated {stream.Sum(b => b.Length):N0} points in {stream.Count:N0} batches of {options.BatchSize:N0} over {Assets * SignalsPerAsset:N0} series " +
-            $"({expected.Duplicates:N0} duplicates, {expected.Late:N0} sent late), plant time {Start:yyyy-MM-dd HH:mm} + {stream.Count * options.BatchSize / (Assets * SignalsPerAsset)} min, in {clock.ElapsedMilliseconds} ms.");
+            $"({expected.Duplicates:N0} duplicates, {expected.Late:N0} sent late), one point per series every {options.IntervalSeconds} s of plant time from {Start:yyyy-MM-dd HH:mm}, in {clock.ElapsedMilliseconds} ms.");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}, .NET {Environment.Version}.");
 
         var folder = Path.Combine(Path.GetTempPath(), "threadline-bench-" + Guid.NewGuid().ToString("N")[..8]);
@@ -119,8 +118,8 @@ internal static class TimeSeriesBenchmark
     private static string Signal(int s) => "signal-" + s.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The arrival stream: each minute every series reports once; 5% of points are held back and sent 1 to 30 minutes
-    /// later, and 5% of what is sent is a resend of a point already sent. Fixed seed, so every run sends the same.
+    /// The arrival stream: each interval every series reports once; 5% of points are held back and sent 1 to 30
+    /// intervals later, and 5% of what is sent is a resend of a point already sent. Fixed seed, so every run sends the same.
     /// </summary>
     private static List<TelemetryPoint[]> Generate(TimeSeriesBenchmarkOptions options, out Expected expected)
     {
@@ -132,10 +131,10 @@ internal static class TimeSeriesBenchmark
         var counts = new Expected();
         for (var tick = 0; arrivals.Count < total; tick++)
         {
-            var at = Start + (Tick * tick);
+            var at = Start + TimeSpan.FromSeconds((long)options.IntervalSeconds * tick);
             for (var s = 0; s < seriesCount && arrivals.Count < total; s++)
             {
-                var point = new TelemetryPoint(Asset(s / SignalsPerAsset), Signal(s % SignalsPerAsset), at.AddSeconds(s % 60),
+                var point = new TelemetryPoint(Asset(s / SignalsPerAsset), Signal(s % SignalsPerAsset), at.AddMilliseconds(s % 1000),
                     50 + (10 * Math.Sin((tick + s) / 30.0)) + random.NextDouble(), "bar", TelemetryQuality.Good, "edge-" + (s / SignalsPerAsset));
                 if (random.NextDouble() < LateShare)
                 {
