@@ -120,6 +120,18 @@ public sealed class TelemetryApiTests
     }
 
     [Fact]
+    public async Task NonFiniteRawValue_IsNullInJson()
+    {
+        await using var server = await StartWithPointsAsync();
+        await server.Services.GetRequiredService<ITelemetryStore>().AppendAsync([Point(Now.AddMinutes(-1).AddSeconds(1), double.NaN)], default);
+
+        var body = await server.GetJsonAsync("/api/assets/PUMP-1/telemetry/temperature?from=2026-11-23T07:59:00Z");
+
+        var points = body.GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal([118.0, double.NaN, 119.0], points.Select(p => p.GetProperty("value").ValueKind == JsonValueKind.Null ? double.NaN : p.GetProperty("value").GetDouble()));
+    }
+
+    [Fact]
     public async Task UnknownSignal_ReturnsNoPoints()
     {
         await using var server = await StartWithPointsAsync();
