@@ -1,102 +1,81 @@
-using System.Globalization;
+using System.CommandLine;
 using Threadline.Bench.Assets;
 using Threadline.Bench.Bom;
 using Threadline.Bench.Ingest;
+using Threadline.Bench.TimeSeries;
 
-// A small command line on purpose: each benchmark a verb with a few flags.
-const string Usage = "Usage: dotnet run -c Release --project bench/Threadline.Bench -- bom [--iterations N] [--sql-iterations N] [--postgres CONNSTRING]\n" +
-    "   or: ... -- assets [--assets N (default 100000)] [--iterations N (default 2000)] [--postgres CONNSTRING]\n" +
-    "  --iterations      timed in-memory resolutions (default 2000)\n" +
-    "  --sql-iterations  timed recursive SQL queries per engine (default 100)\n" +
-    "  --postgres        Npgsql connection string of a server where a scratch database may be created and dropped\n" +
-    "                    (default: environment variable THREADLINE_BENCH_POSTGRES; without either, SQLite only)\n" +
-    "   or: dotnet run -c Release --project bench/Threadline.Bench -- ingest [--publishers N] [--window N] [--messages N] [--latency-seconds S] [--mosquitto PATH]\n" +
-    "  --publishers       MQTT publisher connections on loopback (default 32)\n" +
-    "  --window           unacknowledged QoS 1 publishes per connection (default 16)\n" +
-    "  --messages         single-point JSON messages per saturation run (default 200000)\n" +
-    "  --latency-seconds  length of the half-rate latency run (default 10)\n" +
-    "  --mosquitto        Mosquitto binary for the ceiling run (default /usr/sbin/mosquitto)";
+// One verb per benchmark; figures go to docs/benchmarks.md with the command that produced them.
+// Usage: dotnet run -c Release --project bench/Threadline.Bench -- VERB [options]   (VERB --help lists them)
+var root = new RootCommand("Threadline benchmarks.");
+root.Subcommands.Add(BomVerb());
+root.Subcommands.Add(AssetsVerb());
+root.Subcommands.Add(TimeSeriesVerb());
+root.Subcommands.Add(IngestVerb());
+return await root.Parse(args).InvokeAsync();
 
-if (args.Length > 0 && args[0] == "ingest")
+static Option<int> Count(string name, int defaultValue, string description)
 {
-    var publishers = 32;
-    var window = 16;
-    var messages = 200_000;
-    var latencySeconds = 10.0;
-    var mosquitto = "/usr/sbin/mosquitto";
-    for (var i = 1; i < args.Length; i++)
+    var option = new Option<int>(name) { Description = $"{description} (default {defaultValue:N0})", DefaultValueFactory = _ => defaultValue };
+    option.Validators.Add(result =>
     {
-        string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-        switch (args[i])
+        if (result.GetValueOrDefault<int>() < 1)
         {
-            case "--publishers":
-                publishers = int.Parse(Next(), CultureInfo.InvariantCulture);
-                break;
-            case "--window":
-                window = int.Parse(Next(), CultureInfo.InvariantCulture);
-                break;
-            case "--messages":
-                messages = int.Parse(Next(), CultureInfo.InvariantCulture);
-                break;
-            case "--latency-seconds":
-                latencySeconds = double.Parse(Next(), CultureInfo.InvariantCulture);
-                break;
-            case "--mosquitto":
-                mosquitto = Next();
-                break;
-            default:
-                Console.Error.WriteLine($"Unknown option '{args[i]}'.\n{Usage}");
-                return 2;
+            result.AddError($"{name} must be at least 1.");
         }
-    }
-    if (publishers < 1 || window < 1 || messages < publishers || latencySeconds <= 0)
-    {
-        Console.Error.WriteLine("--publishers and --window must be at least 1, --messages at least --publishers, --latency-seconds positive.");
-        return 2;
-    }
-    return await IngestBenchmark.RunAsync(new IngestBenchmarkOptions(publishers, window, messages, latencySeconds, mosquitto));
+    });
+    return option;
 }
 
-if (args.Length > 0 && args[0] == "assets")
+static Option<string?> Postgres(string without) => new("--postgres")
 {
-    // assets [--assets N] [--iterations N] [--postgres CONNSTRING]
-    int Flag(string name, int fallback) => Array.IndexOf(args, name) is var at and > 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    var server = Array.IndexOf(args, "--postgres") is var p and > 0 && p + 1 < args.Length ? args[p + 1] : Environment.GetEnvironmentVariable("THREADLINE_BENCH_POSTGRES");
-    return await AssetConfigurationBenchmark.RunAsync(new AssetBenchmarkOptions(Flag("--assets", 100_000), Flag("--iterations", 2_000), string.IsNullOrWhiteSpace(server) ? null : server));
+    Description = "Npgsql connection string of a server where a scratch database may be created and dropped " +
+        $"(default: environment variable THREADLINE_BENCH_POSTGRES; without either, {without} only)",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("THREADLINE_BENCH_POSTGRES") is { Length: > 0 } value ? value : null,
+};
+
+static Command BomVerb()
+{
+    var iterations = Count("--iterations", 2_000, "timed in-memory resolutions");
+    var sqlIterations = Count("--sql-iterations", 100, "timed recursive SQL queries per engine");
+    var postgres = Postgres("SQLite");
+    var command = new Command("bom", "Multi-level BOM resolution: in memory against recursive SQL.") { iterations, sqlIterations, postgres };
+    command.SetAction(result => BomBenchmark.RunAsync(new BomBenchmarkOptions(result.GetValue(iterations), result.GetValue(sqlIterations), result.GetValue(postgres))));
+    return command;
 }
 
-if (args.Length == 0 || args[0] != "bom")
+static Command AssetsVerb()
 {
-    Console.Error.WriteLine(Usage);
-    return 2;
+    var assets = Count("--assets", 100_000, "generated pumps with service histories");
+    var iterations = Count("--iterations", 2_000, "timed configuration questions per engine");
+    var postgres = Postgres("SQLite");
+    var command = new Command("assets", "The configuration of an asset on a date, on a generated fleet.") { assets, iterations, postgres };
+    command.SetAction(result => AssetConfigurationBenchmark.RunAsync(new AssetBenchmarkOptions(result.GetValue(assets), result.GetValue(iterations), result.GetValue(postgres))));
+    return command;
 }
 
-var iterations = 2_000;
-var sqlIterations = 100;
-var postgres = Environment.GetEnvironmentVariable("THREADLINE_BENCH_POSTGRES");
-for (var i = 1; i < args.Length; i++)
+static Command TimeSeriesVerb()
 {
-    string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-    switch (args[i])
-    {
-        case "--iterations":
-            iterations = int.Parse(Value(), CultureInfo.InvariantCulture);
-            break;
-        case "--sql-iterations":
-            sqlIterations = int.Parse(Value(), CultureInfo.InvariantCulture);
-            break;
-        case "--postgres":
-            postgres = Value();
-            break;
-        default:
-            Console.Error.WriteLine($"Unknown option '{args[i]}'.\n{Usage}");
-            return 2;
-    }
-}
-if (iterations < 1 || sqlIterations < 1)
-{
-    Console.Error.WriteLine("--iterations and --sql-iterations must be at least 1.");
-    return 2;
+    var batches = Count("--batches", 1_440, "appended batches (one plant day at one point per series per minute)");
+    var batchSize = Count("--batch-size", 1_000, "points per batch");
+    var writers = Count("--writers", 1, "concurrent appenders");
+    var queryIterations = Count("--query-iterations", 200, "timed 1-day rollup reads per step");
+    var interval = Count("--interval-seconds", 60, "plant time between two points of a series");
+    var postgres = Postgres("DuckDB");
+    var command = new Command("timeseries", "Time-series store: append throughput and rollup read latency.") { batches, batchSize, writers, queryIterations, interval, postgres };
+    command.SetAction(result => TimeSeriesBenchmark.RunAsync(new TimeSeriesBenchmarkOptions(result.GetValue(batches), result.GetValue(batchSize),
+        result.GetValue(writers), result.GetValue(queryIterations), result.GetValue(interval), result.GetValue(postgres))));
+    return command;
 }
 
-return await BomBenchmark.RunAsync(new BomBenchmarkOptions(iterations, sqlIterations, string.IsNullOrWhiteSpace(postgres) ? null : postgres));
+static Command IngestVerb()
+{
+    var publishers = Count("--publishers", 32, "MQTT publisher connections on loopback");
+    var window = Count("--window", 16, "unacknowledged QoS 1 publishes per connection");
+    var messages = Count("--messages", 200_000, "single-point JSON messages per saturation run");
+    var latencySeconds = new Option<double>("--latency-seconds") { Description = "length of the half-rate latency run (default 10)", DefaultValueFactory = _ => 10 };
+    var mosquitto = new Option<string>("--mosquitto") { Description = "Mosquitto binary for the ceiling run (default /usr/sbin/mosquitto)", DefaultValueFactory = _ => "/usr/sbin/mosquitto" };
+    var command = new Command("ingest", "Publishers → broker → pipeline → store, against the Mosquitto ceiling.") { publishers, window, messages, latencySeconds, mosquitto };
+    command.SetAction(result => IngestBenchmark.RunAsync(new IngestBenchmarkOptions(result.GetValue(publishers), result.GetValue(window),
+        result.GetValue(messages), result.GetValue(latencySeconds), result.GetValue(mosquitto)!)));
+    return command;
+}

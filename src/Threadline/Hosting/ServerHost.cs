@@ -3,6 +3,7 @@ using Threadline.Api;
 using Threadline.Features.Assets;
 using Threadline.Features.Ingestion;
 using Threadline.Features.Plm;
+using Threadline.Features.Telemetry;
 using Threadline.Storage;
 
 namespace Threadline.Hosting;
@@ -24,6 +25,7 @@ public static class ServerHost
         builder.Services.AddPlm();
         builder.Services.AddInstalledBase();
         builder.Services.AddIngestion(builder.Configuration);
+        builder.Services.AddTelemetry(builder.Configuration);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapping>();
@@ -44,6 +46,7 @@ public static class ServerHost
         app.MapPlmEndpoints();
         app.MapAssetEndpoints();
         app.MapIngestionEndpoints();
+        app.MapTelemetryEndpoints();
         return app;
     }
 
@@ -51,6 +54,7 @@ public static class ServerHost
     public static async Task StartAsync(WebApplication app, Func<IServiceProvider, CancellationToken, Task>? seed = null, CancellationToken cancellationToken = default)
     {
         await app.Services.GetRequiredService<ThreadlineDb>().MigrateAsync(cancellationToken);
+        await app.Services.GetRequiredService<ITelemetryStore>().InitialiseAsync(cancellationToken);
         if (seed is not null)
         {
             await seed(app.Services, cancellationToken);

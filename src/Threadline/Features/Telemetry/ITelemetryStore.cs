@@ -25,6 +25,13 @@ public interface ITelemetryStore
     /// <summary>Raw points of one signal with timestamp in [from, to), in timestamp order.</summary>
     Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The first <paramref name="limit"/> raw points of one signal with timestamp in [from, to), in timestamp order:
+    /// lets a caller refuse a range that is too large without reading all of it.
+    /// </summary>
+    async Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
+        [.. (await ReadRawAsync(assetId, signal, from, to, cancellationToken)).Take(limit)];
+
     /// <summary>Buckets of <paramref name="step"/> (1 minute, 1 hour, or a multiple of either) over [from, to), in time order.</summary>
     Task<IReadOnlyList<TelemetryBucket>> ReadRollupAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken);
 

@@ -1,0 +1,337 @@
+using System.Collections.Concurrent;
+using DuckDB.NET.Data;
+using Threadline.Telemetry;
+
+namespace Threadline.Features.Telemetry;
+
+/// <summary>
+/// The embedded time-series store: one DuckDB file, owned by this process alone (DuckDB locks the file; a second
+/// server on the same file fails to open it). Because nobody else writes, the series ids and each series' newest
+/// timestamp are kept in memory. Every write goes through one connection; batches that arrive while a transaction
+/// runs are written together in the next one (<see cref="GroupCommit"/>), committed (WAL flushed) before
+/// <see cref="AppendAsync"/> returns. Reads use their own connections and see the last committed transaction.
+/// </summary>
+public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS telemetry_series (
+            id INTEGER PRIMARY KEY, asset_id VARCHAR NOT NULL, signal VARCHAR NOT NULL, UNIQUE (asset_id, signal));
+        CREATE TABLE IF NOT EXISTS telemetry_raw (
+            series_id INTEGER NOT NULL, ts TIMESTAMP NOT NULL, value DOUBLE NOT NULL, unit VARCHAR, quality UTINYINT NOT NULL,
+            source VARCHAR NOT NULL, seq BIGINT, stamped_on_arrival BOOLEAN NOT NULL, PRIMARY KEY (series_id, ts));
+        CREATE TABLE IF NOT EXISTS telemetry_rollup_1m (
+            series_id INTEGER NOT NULL, bucket TIMESTAMP NOT NULL, n BIGINT NOT NULL, min DOUBLE NOT NULL, max DOUBLE NOT NULL,
+            mean DOUBLE NOT NULL, m2 DOUBLE NOT NULL, PRIMARY KEY (series_id, bucket));
+        CREATE TABLE IF NOT EXISTS telemetry_rollup_1h (
+            series_id INTEGER NOT NULL, bucket TIMESTAMP NOT NULL, n BIGINT NOT NULL, min DOUBLE NOT NULL, max DOUBLE NOT NULL,
+            mean DOUBLE NOT NULL, m2 DOUBLE NOT NULL, PRIMARY KEY (series_id, bucket));
+        CREATE TEMP TABLE IF NOT EXISTS stage_raw AS SELECT * FROM telemetry_raw LIMIT 0;
+        CREATE TEMP TABLE IF NOT EXISTS stage_rollup_1m AS SELECT * FROM telemetry_rollup_1m LIMIT 0;
+        CREATE TEMP TABLE IF NOT EXISTS stage_rollup_1h AS SELECT * FROM telemetry_rollup_1h LIMIT 0;
+        """;
+
+    // Bounds one group commit, so that a backlog is written in transactions of bounded size and memory.
+    private const int MaxPointsPerTransaction = 50_000;
+
+    private readonly string _connectionString;
+    private readonly TelemetryOptions _options;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentDictionary<(string AssetId, string Signal), int> _seriesIds = new();
+    private readonly Dictionary<int, long> _newest = [];
+    private readonly GroupCommit _groupCommit;
+    private DuckDBConnection? _writer;
+    private int _lastSeriesId;
+
+    public DuckDbTelemetryStore(string file, TelemetryOptions options)
+    {
+        File = Path.GetFullPath(file);
+        _connectionString = new DuckDBConnectionStringBuilder { DataSource = File }.ToString();
+        _options = options;
+        _groupCommit = new GroupCommit(_writeLock, MaxPointsPerTransaction, WriteGroup);
+    }
+
+    public string File { get; }
+
+    public async Task InitialiseAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_writer is not null)
+            {
+                return;
+            }
+            if (Path.GetDirectoryName(File) is { } folder)
+            {
+                Directory.CreateDirectory(folder);
+            }
+            var writer = new DuckDBConnection(_connectionString);
+            writer.Open();
+            Execute(writer, Schema);
+            using (var series = writer.CreateCommand())
+            {
+                series.CommandText = "SELECT id, asset_id, signal FROM telemetry_series";
+                using var reader = series.ExecuteReader();
+                while (reader.Read())
+                {
+                    var id = reader.GetInt32(0);
+                    _seriesIds[(reader.GetString(1), reader.GetString(2))] = id;
+                    _lastSeriesId = Math.Max(_lastSeriesId, id);
+                }
+            }
+            using (var newest = writer.CreateCommand())
+            {
+                // One scan at start; afterwards the writer keeps the figure up to date itself.
+                newest.CommandText = "SELECT series_id, max(ts) FROM telemetry_raw GROUP BY series_id";
+                using var reader = newest.ExecuteReader();
+                while (reader.Read())
+                {
+                    _newest[reader.GetInt32(0)] = reader.GetDateTime(1).Ticks;
+                }
+            }
+            _writer = writer;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public Task<AppendResult> AppendAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken)
+    {
+        if (points.Count == 0)
+        {
+            return Task.FromResult(new AppendResult(0, 0, 0));
+        }
+        _ = Writer;
+        return _groupCommit.AppendAsync(points, cancellationToken);
+    }
+
+    private Task<AppendResult[]> WriteGroup(IReadOnlyList<IReadOnlyList<TelemetryPoint>> group, CancellationToken cancellationToken)
+    {
+        var writer = Writer;
+        var newSeries = new Dictionary<(string AssetId, string Signal), int>();
+        var ids = new Dictionary<(string AssetId, string Signal), int>();
+        var nextId = _lastSeriesId;
+        foreach (var key in group.SelectMany(TelemetryBatch.SeriesKeys))
+        {
+            if (ids.ContainsKey(key))
+            {
+                continue;
+            }
+            if (!_seriesIds.TryGetValue(key, out var id))
+            {
+                id = ++nextId;
+                newSeries[key] = id;
+            }
+            ids[key] = id;
+        }
+        var seen = new HashSet<(int, long)>();
+        var batches = group.Select(g => TelemetryBatch.Stage(g, ids, seen)).ToList();
+
+        using var transaction = writer.BeginTransaction();
+        if (newSeries.Count > 0)
+        {
+            using var appender = writer.CreateAppender("telemetry_series");
+            foreach (var ((assetId, signal), id) in newSeries)
+            {
+                appender.CreateRow().AppendValue((int?)id).AppendValue(assetId).AppendValue(signal).EndRow();
+            }
+        }
+        using (var appender = writer.CreateAppender("stage_raw"))
+        {
+            // Nullable casts on purpose: AppendValue(int) binds to the generic enum overload and writes garbage.
+            foreach (var staged in batches.SelectMany(b => b.Points))
+            {
+                var p = staged.Point;
+                appender.CreateRow()
+                    .AppendValue((int?)staged.SeriesId).AppendValue((DateTime?)staged.Timestamp).AppendValue((double?)p.Value)
+                    .AppendValue(p.Unit).AppendValue((byte?)p.Quality).AppendValue(p.Source).AppendValue(p.Seq)
+                    .AppendValue((bool?)p.StampedOnArrival).EndRow();
+            }
+        }
+        var stored = new HashSet<(int, long)>(seen.Count);
+        using (var insert = writer.CreateCommand())
+        {
+            insert.CommandText = "INSERT INTO telemetry_raw SELECT * FROM stage_raw ON CONFLICT DO NOTHING RETURNING series_id, ts";
+            using var reader = insert.ExecuteReader();
+            while (reader.Read())
+            {
+                stored.Add((reader.GetInt32(0), reader.GetDateTime(1).Ticks));
+            }
+        }
+        var newest = new Dictionary<int, long>();
+        foreach (var id in ids.Values)
+        {
+            if (_newest.TryGetValue(id, out var ticks))
+            {
+                newest[id] = ticks;
+            }
+        }
+        var minutes = new Dictionary<(int, long), RollupStatistics>();
+        var hours = new Dictionary<(int, long), RollupStatistics>();
+        var results = batches.Select(b => b.Account(stored, newest, minutes, hours)).ToArray();
+        StageRollups(writer, "stage_rollup_1m", TelemetryBatch.Sorted(minutes));
+        StageRollups(writer, "stage_rollup_1h", TelemetryBatch.Sorted(hours));
+        Execute(writer, $"""
+            DELETE FROM stage_raw;
+            {Upsert("telemetry_rollup_1m", "stage_rollup_1m")}
+            {Upsert("telemetry_rollup_1h", "stage_rollup_1h")}
+            DELETE FROM stage_rollup_1m;
+            DELETE FROM stage_rollup_1h;
+            """);
+        transaction.Commit();
+
+        foreach (var (key, id) in newSeries)
+        {
+            _seriesIds[key] = id;
+        }
+        _lastSeriesId = nextId;
+        foreach (var (id, ticks) in newest)
+        {
+            _newest[id] = ticks;
+        }
+        return Task.FromResult(results);
+    }
+
+    public Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        ReadRawAsync(assetId, signal, from, to, int.MaxValue, cancellationToken);
+
+    public Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        _ = Writer;
+        if (!_seriesIds.TryGetValue((assetId, signal), out var seriesId) || from >= to || limit <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<TelemetryPoint>>([]);
+        }
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT ts, value, unit, quality, source, seq, stamped_on_arrival FROM telemetry_raw
+            WHERE series_id = $series AND ts >= $from AND ts < $to ORDER BY ts LIMIT $limit
+            """;
+        command.Parameters.Add(new DuckDBParameter("series", seriesId));
+        command.Parameters.Add(new DuckDBParameter("from", TelemetryBatch.ToStoredTime(from)));
+        command.Parameters.Add(new DuckDBParameter("to", TelemetryBatch.ToStoredTime(to)));
+        command.Parameters.Add(new DuckDBParameter("limit", (long)limit));
+        var points = new List<TelemetryPoint>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            points.Add(new TelemetryPoint(assetId, signal, TelemetryBatch.FromStoredTime(reader.GetDateTime(0)), reader.GetDouble(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2), (TelemetryQuality)reader.GetByte(3), reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.GetBoolean(6)));
+        }
+        return Task.FromResult<IReadOnlyList<TelemetryPoint>>(points);
+    }
+
+    public Task<IReadOnlyList<TelemetryBucket>> ReadRollupAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
+    {
+        var tier = TelemetryRollups.TierFor(step);
+        _ = Writer;
+        if (!_seriesIds.TryGetValue((assetId, signal), out var seriesId) || from >= to)
+        {
+            return Task.FromResult<IReadOnlyList<TelemetryBucket>>([]);
+        }
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT bucket, n, min, max, mean, m2 FROM {RollupTable(tier)}
+            WHERE series_id = $series AND bucket >= $from AND bucket < $to ORDER BY bucket
+            """;
+        command.Parameters.Add(new DuckDBParameter("series", seriesId));
+        command.Parameters.Add(new DuckDBParameter("from", TelemetryBatch.ToStoredTime(from)));
+        command.Parameters.Add(new DuckDBParameter("to", TelemetryBatch.ToStoredTime(to)));
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(TelemetryRollups.Merge(Rows(reader), step));
+
+        static IEnumerable<(DateTime, RollupStatistics)> Rows(System.Data.Common.DbDataReader reader)
+        {
+            while (reader.Read())
+            {
+                yield return (DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc),
+                    new RollupStatistics(reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5)));
+            }
+        }
+    }
+
+    public async Task ApplyRetentionAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var raw = TelemetryBatch.ToStoredTime(now.AddDays(-_options.RawRetentionDays));
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var writer = Writer;
+            using (var transaction = writer.BeginTransaction())
+            {
+                using var command = writer.CreateCommand();
+                command.CommandText = """
+                    DELETE FROM telemetry_raw WHERE ts < $raw;
+                    DELETE FROM telemetry_rollup_1m WHERE bucket < $minute;
+                    DELETE FROM telemetry_rollup_1h WHERE bucket < $hour;
+                    """;
+                command.Parameters.Add(new DuckDBParameter("raw", raw));
+                command.Parameters.Add(new DuckDBParameter("minute", TelemetryBatch.ToStoredTime(now.AddDays(-_options.MinuteRetentionDays))));
+                command.Parameters.Add(new DuckDBParameter("hour", TelemetryBatch.ToStoredTime(now.AddDays(-_options.HourRetentionDays))));
+                command.ExecuteNonQuery();
+                transaction.Commit();
+            }
+            // A series whose newest point fell out has no raw point left; one whose newest survived keeps it.
+            foreach (var id in _newest.Where(n => n.Value < raw.Ticks).Select(n => n.Key).ToList())
+            {
+                _newest.Remove(id);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _writer = null;
+        _writeLock.Dispose();
+    }
+
+    private DuckDBConnection Writer => _writer ?? throw new InvalidOperationException("DuckDbTelemetryStore.InitialiseAsync must run before the store is used.");
+
+    private DuckDBConnection Open()
+    {
+        var connection = new DuckDBConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static string RollupTable(RollupTier tier) => tier == RollupTier.Hour ? "telemetry_rollup_1h" : "telemetry_rollup_1m";
+
+    // Chan et al. merge of the stored bucket (t) with the batch's delta (excluded); every right-hand side reads the old row.
+    private static string Upsert(string table, string stage) => $"""
+        INSERT INTO {table} SELECT * FROM {stage} ON CONFLICT DO UPDATE SET
+            n = {table}.n + excluded.n,
+            min = least({table}.min, excluded.min),
+            max = greatest({table}.max, excluded.max),
+            mean = {table}.mean + (excluded.mean - {table}.mean) * excluded.n / ({table}.n + excluded.n),
+            m2 = {table}.m2 + excluded.m2
+                + (excluded.mean - {table}.mean) * (excluded.mean - {table}.mean) * {table}.n * excluded.n / ({table}.n + excluded.n);
+        """;
+
+    private static void StageRollups(DuckDBConnection writer, string stage, List<RollupDelta> deltas)
+    {
+        using var appender = writer.CreateAppender(stage);
+        foreach (var delta in deltas)
+        {
+            var s = delta.Stats;
+            appender.CreateRow().AppendValue((int?)delta.SeriesId).AppendValue((DateTime?)delta.Bucket).AppendValue((long?)s.Count)
+                .AppendValue((double?)s.Min).AppendValue((double?)s.Max).AppendValue((double?)s.Mean).AppendValue((double?)s.M2).EndRow();
+        }
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
