@@ -22,7 +22,8 @@ public class BadInputTests
         { Topic, "{\"measurement\":{\"value\":1,\"quality\":\"Great\"}}", DeadLetterReasons.BadQuality },
         { Topic, Envelope(4.2, name: "bearing_vibration_y"), DeadLetterReasons.SignalMismatch },
         { $"{Prefix}/lonely", "4.2", DeadLetterReasons.BadTopic },
-        { "spBv1.0/plant-1/DDATA/edge-1/pump-341", "\u0008\u0001", "sparkplug-malformed-payload" },
+        { "spBv1.0/plant-1/DDATA/edge-1/pump-341", "\u0012\u0005ab", "sparkplug-malformed-payload" },
+        { "spBv1.0/plant-1/DDATA/edge-1/pump-341", "\u0008\u0001", "sparkplug-not-born" },
     };
 
     [Theory]
