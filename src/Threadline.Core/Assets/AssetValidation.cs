@@ -14,6 +14,9 @@ public enum UnresolvedReason
     UnknownRevision,
     DraftRevision,
     SerialOutsideEffectivity,
+
+    /// <summary>Telemetry arrived from an IoT device id that no asset carries.</summary>
+    UnknownDevice,
 }
 
 public sealed record UnresolvedAsset(string AssetId, UnresolvedReason Reason, string Detail, string? Proposal);
@@ -32,7 +35,8 @@ public sealed record ValidationReport(int Total, int Resolved, IReadOnlyList<Unr
 /// </summary>
 public static class AssetValidation
 {
-    public static ValidationReport Run(IReadOnlyList<Asset> assets, IEnumerable<string> targetIds, PlmCatalog catalog, AssetFamilyTable families)
+    public static ValidationReport Run(IReadOnlyList<Asset> assets, IEnumerable<string> targetIds, PlmCatalog catalog, AssetFamilyTable families,
+        IEnumerable<string>? unknownDevices = null)
     {
         var unresolved = new List<UnresolvedAsset>();
         var endOfLife = new List<string>();
@@ -87,6 +91,13 @@ public static class AssetValidation
                     new(target, UnresolvedReason.UnknownAsset, result.Reason, result.Proposal),
                 _ => new(target, UnresolvedReason.MalformedId, result.Reason, result.Proposal),
             });
+        }
+        var devices = new HashSet<string>(assets.Select(a => a.IotDeviceId).OfType<string>(), StringComparer.Ordinal);
+        foreach (var device in (unknownDevices ?? []).Distinct(StringComparer.Ordinal).Where(d => !devices.Contains(d)))
+        {
+            total++;
+            unresolved.Add(new(device, UnresolvedReason.UnknownDevice,
+                $"Telemetry arrives from IoT device '{device}', which no registered asset carries; register the unit with this iotDeviceId.", null));
         }
         return new ValidationReport(total, total - unresolved.Count, unresolved, endOfLife);
     }

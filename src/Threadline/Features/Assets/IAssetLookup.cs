@@ -48,3 +48,14 @@ public interface IAssetEventLog
 {
     Task AppendAsync(IReadOnlyList<AssetLifecycleEvent> events, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Identifiers telemetry arrived with that the installed base does not know (asset IDs in UNS topics, IoT device ids);
+/// the validation gate lists them, so a device sending into the void is seen, never silently dropped.
+/// </summary>
+public interface IUnknownTelemetrySources
+{
+    IReadOnlyList<string> UnknownAssetIds();
+
+    IReadOnlyList<string> UnknownDeviceIds();
+}

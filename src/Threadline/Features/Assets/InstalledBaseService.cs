@@ -9,7 +9,7 @@ namespace Threadline.Features.Assets;
 /// The installed base's use cases: every rule is decided by Threadline.Assets against the latest PLM snapshot, then
 /// written in one step, so a refused request writes nothing.
 /// </summary>
-public sealed class InstalledBaseService(AssetStore store, PlmService plm, AssetDirectory directory, TimeProvider time)
+public sealed class InstalledBaseService(AssetStore store, PlmService plm, AssetDirectory directory, IEnumerable<IUnknownTelemetrySources> telemetry, TimeProvider time)
 {
     public TimeProvider Time => time;
 
@@ -114,8 +114,10 @@ public sealed class InstalledBaseService(AssetStore store, PlmService plm, Asset
     {
         var catalog = await plm.CatalogAsync(ct);
         var assets = await store.ListAsync(null, null, null, ct);
-        var targets = (await store.TargetsAsync(ct)).Concat(extraTargets ?? []);
-        return AssetValidation.Run(assets, targets, catalog, await FamiliesAsync(ct));
+        // Asset IDs seen in UNS topics are targets like any the IoT side declared; device ids have no asset to
+        // resolve, so they are reported as they are.
+        var targets = (await store.TargetsAsync(ct)).Concat(extraTargets ?? []).Concat(telemetry.SelectMany(t => t.UnknownAssetIds()));
+        return AssetValidation.Run(assets, targets, catalog, await FamiliesAsync(ct), telemetry.SelectMany(t => t.UnknownDeviceIds()));
     }
 
     public Task<IReadOnlyList<string>> TargetsAsync(CancellationToken ct) => store.TargetsAsync(ct);

@@ -29,6 +29,7 @@ public static class IngestionRegistration
 
         services.AddSingleton<IngestionCounters>();
         services.AddSingleton(sp => new IngestQuarantine(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.QuarantineSamples));
+        services.AddSingleton<Assets.IUnknownTelemetrySources>(sp => sp.GetRequiredService<IngestQuarantine>());
         services.AddSingleton<LatestValues>();
         services.AddSingleton<UnsPublisher>();
         services.AddSingleton<TelemetryWriter>();

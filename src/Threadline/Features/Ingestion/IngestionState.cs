@@ -72,7 +72,7 @@ public sealed record QuarantinedSource(
     IReadOnlyList<string> SamplePayloads);
 
 /// <summary>The quarantine list: read by GET /api/ingest/quarantine and by the installed-base validation report.</summary>
-public sealed class IngestQuarantine(int samples)
+public sealed class IngestQuarantine(int samples) : Assets.IUnknownTelemetrySources
 {
     public const string UnknownAsset = "unknown-asset";
     public const string UnknownDevice = "unknown-device";
@@ -83,6 +83,13 @@ public sealed class IngestQuarantine(int samples)
 
     public IReadOnlyList<QuarantinedSource> Snapshot() =>
         [.. _entries.Select(e => e.Value.ToRecord(e.Key.Kind, e.Key.Id)).OrderBy(q => q.Kind, StringComparer.Ordinal).ThenBy(q => q.Id, StringComparer.Ordinal)];
+
+    public IReadOnlyList<string> UnknownAssetIds() => Unknown("asset", UnknownAsset);
+
+    public IReadOnlyList<string> UnknownDeviceIds() => Unknown("device", UnknownDevice);
+
+    private List<string> Unknown(string kind, string reason) =>
+        [.. _entries.Where(e => e.Key.Kind == kind && e.Value.Reason == reason).Select(e => e.Key.Id).Order(StringComparer.Ordinal)];
 
     internal void Record(string kind, string id, string reason, string topic, ReadOnlySpan<byte> payload, DateTimeOffset now)
     {

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Threadline.Api;
+using Threadline.Features.Assets;
 using Threadline.Plm;
 using Threadline.Telemetry;
 
@@ -20,8 +21,10 @@ public static partial class TelemetryEndpoints
 
     private static async Task<Results<Ok<RawTelemetryResponse>, Ok<RollupTelemetryResponse>>> Read(
         string assetId, string signal, string? from, string? to, string? step,
-        ITelemetryStore store, TimeProvider time, IOptions<TelemetryOptions> options, CancellationToken ct)
+        ITelemetryStore store, InstalledBaseService assets, TimeProvider time, IOptions<TelemetryOptions> options, CancellationToken ct)
     {
+        // An unknown ID is a 404 that proposes the unit it most likely means, not an empty series.
+        assetId = (await assets.GetAsync(assetId, ct)).Id;
         var end = RequestValues.ParseOptionalInstant(to, "to") ?? time.GetUtcNow();
         var start = RequestValues.ParseOptionalInstant(from, "from") ?? end.AddHours(-24);
         if (start >= end)

@@ -11,12 +11,17 @@ public sealed class TelemetryApiTests
     // The test server's fake clock starts at 2026-11-23T08:00Z.
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
 
+    // A demo pump registered on the fake clock's day: revision D is in effect then.
+    private const string Asset = "PUMP-4720-SN00001-R04";
+
     private static TelemetryPoint Point(DateTimeOffset at, double value, TelemetryQuality quality = TelemetryQuality.Good) =>
-        new("PUMP-1", "temperature", at, value, "degC", quality, "edge-1");
+        new(Asset, "temperature", at, value, "degC", quality, "edge-1");
 
     private static async Task<ThreadlineTestServer> StartWithPointsAsync(IDictionary<string, string?>? settings = null)
     {
         var server = await ThreadlineTestServer.StartAsync(settings);
+        await Demo.DemoPumpFamily.SeedAsync(server.Services.GetRequiredService<Plm.PlmService>(), default);
+        await ThreadlineTestServer.ExpectSuccess(await server.PostAsync("/api/assets", new { serial = "SN1", item = Demo.DemoPumpFamily.Pump }));
         var store = server.Services.GetRequiredService<ITelemetryStore>();
         await store.AppendAsync([.. Enumerable.Range(0, 120).Select(i => Point(Now.AddHours(-1).AddSeconds(30 * i), i))], default);
         return server;
@@ -28,9 +33,9 @@ public sealed class TelemetryApiTests
         await using var server = await StartWithPointsAsync();
         await server.Services.GetRequiredService<ITelemetryStore>().AppendAsync([Point(Now.AddHours(-25), -1), Point(Now, 999, TelemetryQuality.Bad)], default);
 
-        var body = await server.GetJsonAsync("/api/assets/PUMP-1/telemetry/temperature");
+        var body = await server.GetJsonAsync($"/api/assets/{Asset}/telemetry/temperature");
 
-        Assert.Equal("PUMP-1", body.GetProperty("assetId").GetString());
+        Assert.Equal(Asset, body.GetProperty("assetId").GetString());
         Assert.Equal("temperature", body.GetProperty("signal").GetString());
         var points = body.GetProperty("points").EnumerateArray().ToList();
         Assert.Equal(120, points.Count);
@@ -45,7 +50,7 @@ public sealed class TelemetryApiTests
     {
         await using var server = await StartWithPointsAsync();
 
-        var body = await server.GetJsonAsync("/api/assets/PUMP-1/telemetry/temperature?from=2026-11-23T07:10:00Z&to=2026-11-23T07:11:00Z");
+        var body = await server.GetJsonAsync($"/api/assets/{Asset}/telemetry/temperature?from=2026-11-23T07:10:00Z&to=2026-11-23T07:11:00Z");
 
         Assert.Equal([20.0, 21.0], body.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()));
     }
@@ -55,7 +60,7 @@ public sealed class TelemetryApiTests
     {
         await using var server = await StartWithPointsAsync();
 
-        var body = await server.GetJsonAsync("/api/assets/PUMP-1/telemetry/temperature?from=2026-11-23T07:00:00Z&step=15m");
+        var body = await server.GetJsonAsync($"/api/assets/{Asset}/telemetry/temperature?from=2026-11-23T07:00:00Z&step=15m");
 
         Assert.Equal("15m", body.GetProperty("step").GetString());
         var buckets = body.GetProperty("buckets").EnumerateArray().ToList();
@@ -74,7 +79,7 @@ public sealed class TelemetryApiTests
     {
         await using var server = await StartWithPointsAsync();
 
-        var body = await server.GetJsonAsync("/api/assets/PUMP-1/telemetry/temperature?from=2026-11-20&to=2026-11-24&step=1d");
+        var body = await server.GetJsonAsync($"/api/assets/{Asset}/telemetry/temperature?from=2026-11-20&to=2026-11-24&step=1d");
 
         var bucket = Assert.Single(body.GetProperty("buckets").EnumerateArray());
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero), bucket.GetProperty("start").GetDateTimeOffset());
@@ -90,7 +95,7 @@ public sealed class TelemetryApiTests
     {
         await using var server = await StartWithPointsAsync();
 
-        var response = await server.Client.GetAsync($"/api/assets/PUMP-1/telemetry/temperature?step={step}");
+        var response = await server.Client.GetAsync($"/api/assets/{Asset}/telemetry/temperature?step={step}");
 
         var problem = await ExpectProblem(response, HttpStatusCode.UnprocessableEntity, "invalid-step");
         Assert.Contains("1 minute, 1 hour", problem.GetProperty("detail").GetString());
@@ -101,11 +106,11 @@ public sealed class TelemetryApiTests
     {
         await using var server = await StartWithPointsAsync(new Dictionary<string, string?> { ["Telemetry:MaxRawPointsPerRead"] = "100" });
 
-        var response = await server.Client.GetAsync("/api/assets/PUMP-1/telemetry/temperature");
+        var response = await server.Client.GetAsync($"/api/assets/{Asset}/telemetry/temperature");
 
         var problem = await ExpectProblem(response, HttpStatusCode.UnprocessableEntity, "range-too-large");
         Assert.Contains("step", problem.GetProperty("detail").GetString());
-        Assert.Equal(100, (await server.GetJsonAsync("/api/assets/PUMP-1/telemetry/temperature?from=2026-11-23T07:00:00Z&to=2026-11-23T07:50:00Z"))
+        Assert.Equal(100, (await server.GetJsonAsync($"/api/assets/{Asset}/telemetry/temperature?from=2026-11-23T07:00:00Z&to=2026-11-23T07:50:00Z"))
             .GetProperty("points").GetArrayLength());
     }
 
@@ -116,7 +121,7 @@ public sealed class TelemetryApiTests
     {
         await using var server = await StartWithPointsAsync();
 
-        await ExpectProblem(await server.Client.GetAsync($"/api/assets/PUMP-1/telemetry/temperature?{query}"), HttpStatusCode.UnprocessableEntity, code);
+        await ExpectProblem(await server.Client.GetAsync($"/api/assets/{Asset}/telemetry/temperature?{query}"), HttpStatusCode.UnprocessableEntity, code);
     }
 
     [Fact]
@@ -125,7 +130,7 @@ public sealed class TelemetryApiTests
         await using var server = await StartWithPointsAsync();
         await server.Services.GetRequiredService<ITelemetryStore>().AppendAsync([Point(Now.AddMinutes(-1).AddSeconds(1), double.NaN)], default);
 
-        var body = await server.GetJsonAsync("/api/assets/PUMP-1/telemetry/temperature?from=2026-11-23T07:59:00Z");
+        var body = await server.GetJsonAsync($"/api/assets/{Asset}/telemetry/temperature?from=2026-11-23T07:59:00Z");
 
         var points = body.GetProperty("points").EnumerateArray().ToList();
         Assert.Equal([118.0, double.NaN, 119.0], points.Select(p => p.GetProperty("value").ValueKind == JsonValueKind.Null ? double.NaN : p.GetProperty("value").GetDouble()));
@@ -136,7 +141,7 @@ public sealed class TelemetryApiTests
     {
         await using var server = await StartWithPointsAsync();
 
-        var body = await server.GetJsonAsync("/api/assets/PUMP-1/telemetry/vibration");
+        var body = await server.GetJsonAsync($"/api/assets/{Asset}/telemetry/vibration");
 
         Assert.Equal(0, body.GetProperty("points").GetArrayLength());
     }
@@ -148,5 +153,13 @@ public sealed class TelemetryApiTests
         var problem = JsonDocument.Parse(text).RootElement;
         Assert.Equal(code, problem.GetProperty("code").GetString());
         return problem;
+    }
+
+    [Fact]
+    public async Task UnknownAsset_Is404ProposingTheRegisteredUnit()
+    {
+        await using var server = await StartWithPointsAsync();
+        var problem = await Problems.Expect(await server.Client.GetAsync("/api/assets/pump_4720_sn1_r4/telemetry/temperature"), HttpStatusCode.NotFound, "unknown-asset");
+        Assert.Contains(Asset, problem.GetProperty("detail").GetString());
     }
 }

@@ -32,10 +32,13 @@ public sealed class TelemetryRegistrationTests(PostgresDatabaseFactory databases
         });
         var store = Assert.IsType<PostgresTelemetryStore>(server.Services.GetRequiredService<ITelemetryStore>());
         var at = new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero);
+        await Demo.DemoPumpFamily.SeedAsync(server.Services.GetRequiredService<Plm.PlmService>(), default);
+        var asset = (await ThreadlineTestServer.ExpectSuccess(await server.PostAsync("/api/assets", new { serial = "SN1", item = Demo.DemoPumpFamily.Pump })))
+            .GetProperty("assetId").GetString()!;
 
-        await store.AppendAsync([new TelemetryPoint("PUMP-1", "temperature", at, 1, null, TelemetryQuality.Good, "edge")], default);
+        await store.AppendAsync([new TelemetryPoint(asset, "temperature", at, 1, null, TelemetryQuality.Good, "edge")], default);
 
-        var body = await server.GetJsonAsync("/api/assets/PUMP-1/telemetry/temperature?step=1h");
+        var body = await server.GetJsonAsync($"/api/assets/{asset}/telemetry/temperature?step=1h");
         Assert.Equal(1, body.GetProperty("buckets")[0].GetProperty("count").GetInt64());
     }
 
