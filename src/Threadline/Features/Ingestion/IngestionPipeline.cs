@@ -167,6 +167,13 @@ public sealed class IngestionPipeline
         return new PendingIngest(IngestOutcome.Queued, durable);
     }
 
+    /// <summary>Writes one event on an asset's record (Sparkplug presence, for example) and counts it.</summary>
+    public async Task RecordEventAsync(AssetLifecycleEvent e, CancellationToken ct)
+    {
+        await _events.AppendAsync([e], ct);
+        _counters.LifecycleEvents(1);
+    }
+
     /// <summary>
     /// Counts a bad message and republishes it, payload and original topic kept, on
     /// {prefix}/_deadletter/{reason}/{original topic}, with the reason, detail and original topic also as MQTT 5 user
@@ -274,6 +281,10 @@ public sealed class SparkplugIngestion(IngestionPipeline pipeline, SparkplugHost
         {
             await pipeline.DeadLetterAsync("sparkplug-" + dead.Reason, topic, payload, clientId, dead.Detail, ct);
         }
+        foreach (var presence in result.PresenceChanges)
+        {
+            await RecordPresenceAsync(presence, ct);
+        }
         if (result.Points.Count == 0)
         {
             return PendingIngest.Done(result.DeadLetters.Count > 0 ? IngestOutcome.DeadLettered : IngestOutcome.Ignored);
@@ -297,7 +308,11 @@ public sealed class SparkplugIngestion(IngestionPipeline pipeline, SparkplugHost
                 }
             }
             var signal = point.Metric[(point.Metric.LastIndexOf('/') + 1)..];
-            var pending = await pipeline.AcceptPointAsync(binding!, point.ToTelemetryPoint(binding!.AssetId) with { Signal = signal }, clientId, trackDurability, ct);
+            // A Sparkplug seq numbers messages, not points, and wraps at 256: the host has already judged it, so the
+            // pipeline's (source, seq) dedup must not see it; a resent point is still caught by the store's
+            // (asset, signal, timestamp) key.
+            var telemetry = point.ToTelemetryPoint(binding!.AssetId) with { Signal = signal, Seq = null };
+            var pending = await pipeline.AcceptPointAsync(binding, telemetry, clientId, trackDurability, ct);
             durable.Add(pending.Durable);
             if (pending.Outcome != IngestOutcome.Queued)
             {
@@ -305,6 +320,18 @@ public sealed class SparkplugIngestion(IngestionPipeline pipeline, SparkplugHost
             }
         }
         return new PendingIngest(outcome, Task.WhenAll(durable));
+    }
+
+    /// <summary>A device (or an edge node that is itself an asset) going on- or offline becomes an event on its asset's record.</summary>
+    private async Task RecordPresenceAsync(SparkplugPresence presence, CancellationToken ct)
+    {
+        var source = presence.DeviceId is null ? $"{presence.GroupId}/{presence.EdgeNodeId}" : $"{presence.GroupId}/{presence.EdgeNodeId}/{presence.DeviceId}";
+        var binding = await pipeline.FindDeviceAsync(source, ct) ?? await pipeline.FindDeviceAsync(presence.DeviceId ?? presence.EdgeNodeId, ct);
+        if (binding is not null)
+        {
+            await pipeline.RecordEventAsync(new AssetLifecycleEvent(binding.AssetId, presence.Online ? "device-online" : "device-offline",
+                presence.Timestamp, binding.Item, binding.Revision, Details: $"source={source}"), ct);
+        }
     }
 
     /// <summary>Announces this Primary Host online (retained STATE, Sparkplug 3.0 §5.3) on the embedded broker.</summary>
