@@ -40,7 +40,10 @@ client.on('error', (error) => {
 });
 
 client.on('birth', () => {
-  const now = () => Date.now();
+  // A real node samples at intervals; this one publishes in a burst, so its clock steps 10 ms per reading to keep
+  // each point's time of record distinct (the host stores one point per asset, signal and timestamp).
+  let clock = Date.now();
+  const now = () => (clock += 10);
   client.publishNodeBirth({
     timestamp: now(),
     metrics: [

@@ -5,6 +5,7 @@ using MQTTnet;
 using MQTTnet.Protocol;
 using Threadline.Features.Ingestion.Sparkplug;
 using Threadline.Testing;
+using Threadline.Features;
 
 namespace Threadline.Features.Ingestion.Sparkplug;
 
@@ -32,7 +33,8 @@ public sealed class SparkplugEdgePeerTests(MosquittoBroker broker) : IClassFixtu
             .WithTcpServer(broker.Host, broker.Port)
             .WithClientId("threadline-sparkplug-peer-test")
             .Build());
-        await subscriber.SubscribeAsync(SparkplugHost.SubscriptionFilter, MqttQualityOfServiceLevel.AtLeastOnce);
+        // Only this node's group: another test's host leaves its retained STATE on the shared broker.
+        await subscriber.SubscribeAsync("spBv1.0/plant1/#", MqttQualityOfServiceLevel.AtLeastOnce);
 
         await RunEdgeNodeAsync(broker, "plant1", "edge1", "pump-1", "20.5", "21", "21.5");
 
@@ -71,6 +73,59 @@ public sealed class SparkplugEdgePeerTests(MosquittoBroker broker) : IClassFixtu
             [("edge1", (string?)null, true), ("edge1", "pump-1", true), ("edge1", "pump-1", false), ("edge1", null, false)],
             results.SelectMany(r => r.PresenceChanges).Select(p => (p.EdgeNodeId, p.DeviceId, p.Online)).ToArray());
         Assert.False(host.IsOnline("plant1", "edge1"));
+    }
+
+    [Fact]
+    public async Task TahuEdgeNode_ThroughMosquittoIntoThreadline_LandsOnItsAsset()
+    {
+        var group = "plant" + Guid.NewGuid().ToString("N")[..6];
+        await using var server = await ThreadlineTestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mqtt:Mode"] = "External",
+            ["Mqtt:External:Host"] = broker.Host,
+            ["Mqtt:External:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mqtt:External:ClientId"] = "threadline-" + group,
+            ["Sparkplug:HostId"] = "host-" + group,
+        });
+        await Demo.DemoPumpFamily.SeedAsync(server.Services.GetRequiredService<Plm.PlmService>(), default);
+        var asset = (await ThreadlineTestServer.ExpectSuccess(await server.PostAsync("/api/assets",
+            new { serial = "SN00420", item = Demo.DemoPumpFamily.Pump, shipDate = "2026-03-01", iotDeviceId = $"{group}/edge1/pump-1" })))
+            .GetProperty("assetId").GetString()!;
+
+        // Threadline publishes its online STATE once its subscriptions are in place: the point from which nothing is missed.
+        using var watcher = new MqttClientFactory().CreateMqttClient();
+        var state = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        watcher.ApplicationMessageReceivedAsync += e =>
+        {
+            state.TrySetResult(System.Text.Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray()));
+            return Task.CompletedTask;
+        };
+        await watcher.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port).WithClientId("watch-" + group).Build());
+        await watcher.SubscribeAsync($"spBv1.0/STATE/host-{group}", MqttQualityOfServiceLevel.AtLeastOnce);
+        Assert.Contains("\"online\":true", await state.Task.WaitAsync(PeerTimeout));
+
+        await RunEdgeNodeAsync(broker, group, "edge1", "pump-1", "20.5", "21", "21.5");
+
+        // The peer is another process behind a real broker: its last message (the NDEATH will) arrives in its own time.
+        var deadline = Stopwatch.StartNew();
+        List<string?> kinds = [];
+        while (deadline.Elapsed < PeerTimeout && !kinds.Contains("device-offline"))
+        {
+            kinds = [.. (await server.GetJsonAsync($"/api/assets/{asset}/events")).EnumerateArray().Select(e => e.GetProperty("kind").GetString())];
+            await Task.Delay(100);
+        }
+        Assert.Equal(["device-online", "device-offline"], kinds);
+        // The peer stamps its points with the real clock (Threadline's is fake here), so ask around today.
+        var window = $"from={DateTimeOffset.UtcNow.AddDays(-1):yyyy-MM-dd}&to={DateTimeOffset.UtcNow.AddDays(2):yyyy-MM-dd}";
+        var temperatures = (await server.GetJsonAsync($"/api/assets/{asset}/telemetry/Temperature?{window}"))
+            .GetProperty("points").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()).ToList();
+        // Birth and first DDATA both carry 20.5; the two compressed DDATA 99.5 and 98.5.
+        Assert.Equal([20.5, 20.5, 21, 21.5, 99.5, 98.5], temperatures);
+        var counts = (await server.GetJsonAsync($"/api/assets/{asset}/telemetry/Count?{window}"))
+            .GetProperty("points").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()).ToList();
+        Assert.Equal([-5, -6, -7, -8], counts);
+        var stats = await server.GetJsonAsync("/api/ingest/stats");
+        Assert.False(stats.GetProperty("deadLettered").EnumerateObject().Any(), stats.GetRawText());
     }
 
     private static async Task RunEdgeNodeAsync(MosquittoBroker broker, params string[] arguments)
