@@ -36,7 +36,7 @@ public sealed record PumpProfile
     public static PumpProfile Healthy { get; } = new();
 
     /// <summary>A bearing that went in damaged: vibration crosses 2.8 mm/s within weeks, 7.1 mm/s within about three months.</summary>
-    public static PumpProfile WornBearing { get; } = new() { InitialBearingWear = 0.15, BearingWearPerDay = 0.012 };
+    public static PumpProfile WornBearing { get; } = new() { InitialBearingWear = 0.15, BearingWearPerDay = 0.008 };
 
     /// <summary>A suction lift that leaves little inlet margin at the afternoon peak: cavitation at high flow.</summary>
     public static PumpProfile ThinSuction { get; } = new() { SuctionPressure = -0.45 };

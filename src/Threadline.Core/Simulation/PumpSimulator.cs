@@ -132,11 +132,11 @@ public sealed class PumpSimulator
 
         var q = flow / curve.BepFlow;
         var vibration = running
-            ? 1.1 + 0.8 * (q - 1) * (q - 1) + 6 * Math.Pow(_bearingWear, 1.5) + 3 * cavitation
+            ? 1.1 + 0.8 * (q - 1) * (q - 1) + 7 * Math.Pow(_bearingWear, 1.5) + 3 * cavitation
             : 0.05;
         var bearingTarget = running ? AmbientTemperature + 16 + 4 * q + 80 * Math.Pow(Math.Max(0, _bearingWear - 0.3), 1.2) : AmbientTemperature;
         var sealTarget = running ? AmbientTemperature + 10 + 8 * q + 40 * _sealWear * _sealWear : AmbientTemperature;
-        _bearingTemperature += (bearingTarget - _bearingTemperature) * (1 - Math.Exp(-dt.TotalMinutes / 40));
+        _bearingTemperature += (bearingTarget - _bearingTemperature) * (1 - Math.Exp(-dt.TotalMinutes / 25));
         _sealTemperature += (sealTarget - _sealTemperature) * (1 - Math.Exp(-dt.TotalMinutes / 20));
 
         Last = new PumpSample(

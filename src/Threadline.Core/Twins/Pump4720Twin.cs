@@ -26,8 +26,8 @@ public static class Pump4720Twin
         "pump4720",
         "Centrifugal pump CP-4720",
         [
-            new("bearing_vibration_x", "mm/s", "Drive-end bearing vibration velocity, RMS, horizontal", 0.1, 0.05),
-            new("bearing_temperature", "°C", "Drive-end bearing temperature", 1.0, 0.3),
+            new("bearing_vibration_x", "mm/s", "Drive-end bearing vibration velocity, RMS, horizontal", 0.2, 0.05),
+            new("bearing_temperature", "°C", "Drive-end bearing temperature", 1.0, 0.5),
             new("inlet_pressure_margin", "m", "NPSH available minus NPSH required", 0.05, 0.05),
             new("flow", "m³/h", "Volume flow at discharge", 1.0, 0.3),
             new("discharge_pressure", "bar", "Discharge pressure, gauge", 0.05, 0.02),
@@ -35,7 +35,7 @@ public static class Pump4720Twin
             new("motor_current", "A", "Motor phase current, RMS", 0.3, 0.1),
             new("speed", "rpm", "Shaft speed", 10, 2),
             new("seal_leakage", "mL/h", "Mechanical seal leakage", 0.5, 0.2),
-            new("seal_temperature", "°C", "Mechanical seal face temperature", 1.0, 0.3),
+            new("seal_temperature", "°C", "Mechanical seal face temperature", 1.0, 0.5),
         ],
         [
             new("head", "m", "Pump head from the pressure rise, H = Δp / (ρ g)",
@@ -82,7 +82,7 @@ public static class Pump4720Twin
         // Bins around the duty point: stopped or trickling, part load, near BEP, overload.
         new OperatingBins("flow", [5, 25, 38, 52]),
         new RunningRule([("speed", 300), ("flow", 2)]),
-        new RulRule("bearing_vibration_x", HorizonDays: 365),
+        new RulRule("bearing_vibration_x", HorizonDays: 180),
         new TwinTuning());
 }
 

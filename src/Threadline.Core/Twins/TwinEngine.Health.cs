@@ -46,8 +46,8 @@ public static partial class TwinEngine
     }
 
     /// <summary>
-    /// The RUL rule (docs/twins.md): least-squares line through the daily means of the last 7 days (days with enough running
-    /// samples, at least 3 of them), read at the sample's time and extrapolated to the upper limit of the unit's revision
+    /// The RUL rule (docs/twins.md): least-squares line through the daily means of the completed days of the 7-day window
+    /// (days with enough running samples, at least 3 of them), read at the sample's time and extrapolated to the upper limit of the unit's revision
     /// (critical, else warning). The interval uses the slope's 95 % confidence bounds. Capped at the horizon; no rising
     /// trend gives no figure.
     /// </summary>
@@ -58,7 +58,7 @@ public static partial class TwinEngine
         {
             return RulEstimate.Unknown(rule.Signal);
         }
-        if (DailyTrend(signal.Days, rule.MinSamplesPerDay) is not { } fit)
+        if (DailyTrend(signal.Days, rule.MinSamplesPerDay, DayOf(at)) is not { } fit)
         {
             return RulEstimate.Unknown(rule.Signal) with { Limit = limit };
         }
@@ -96,14 +96,14 @@ public static partial class TwinEngine
         public double At(double day) => MeanValue + Slope * (day - MeanDay);
     }
 
-    internal static TrendFit? DailyTrend(ImmutableArray<DailyBucket> days, int minSamples)
+    internal static TrendFit? DailyTrend(ImmutableArray<DailyBucket> days, int minSamples, int today)
     {
         Span<double> xs = stackalloc double[7];
         Span<double> ys = stackalloc double[7];
         var n = 0;
         foreach (var day in days)
         {
-            if (day.Count >= minSamples && n < 7)
+            if (day.Day < today && day.Count >= minSamples && n < 7)
             {
                 xs[n] = day.Day + 0.5;
                 ys[n] = day.Mean;

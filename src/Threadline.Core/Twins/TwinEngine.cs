@@ -72,8 +72,12 @@ public static partial class TwinEngine
 
         if (state.Running is { } was && running is { } now && was != now)
         {
-            next = now ? next with { Starts = next.Starts + 1 } : next with { Stops = next.Stops + 1 };
+            next = now ? next with { Starts = next.Starts + 1, RunningSince = at } : next with { Stops = next.Stops + 1, RunningSince = null };
             events.Add(now ? new UnitStarted(state.AssetId, at) : new UnitStopped(state.AssetId, at, hours));
+        }
+        else if (state.Running is null && running == true)
+        {
+            next = next with { RunningSince = at };
         }
         if (model.DerivedInputs[index])
         {
@@ -167,7 +171,8 @@ public static partial class TwinEngine
         var x = point.Value;
         var alerts = state.Alerts;
 
-        if (model.BaselineSignalIndex >= 0 && state.Signals[model.BaselineSignalIndex].Value is { } condition)
+        var settled = state.RunningSince is not { } since || point.Timestamp - since >= tuning.StartupGrace;
+        if (settled && model.BaselineSignalIndex >= 0 && state.Signals[model.BaselineSignalIndex].Value is { } condition)
         {
             var bin = model.Family.Baseline.BinOf(condition);
             var cell = signal.Baseline[bin];
@@ -200,7 +205,7 @@ public static partial class TwinEngine
         var count = cell.Count + 1;
         var a = Math.Max(rate, 1.0 / count);
         var d = x - cell.Mean;
-        return new BaselineCell(count, cell.Mean + a * d, (1 - a) * (cell.Variance + a * d * d));
+        return new BaselineCell(count, (float)(cell.Mean + a * d), (float)((1 - a) * (cell.Variance + a * d * d)));
     }
 
     internal static int DayOf(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime).DayNumber;
@@ -212,7 +217,7 @@ public static partial class TwinEngine
             var b = days[i];
             if (b.Day == day)
             {
-                return days.SetItem(i, new DailyBucket(day, b.Count + 1, b.Sum + x, Math.Min(b.Min, x), Math.Max(b.Max, x)));
+                return days.SetItem(i, b.Add(x));
             }
             if (b.Day < day)
             {
@@ -221,11 +226,11 @@ public static partial class TwinEngine
                 {
                     return days;
                 }
-                var inserted = days.Insert(i + 1, new DailyBucket(day, 1, x, x, x));
+                var inserted = days.Insert(i + 1, DailyBucket.First(day, x));
                 return inserted.RemoveAll(d => d.Day <= newest - 7);
             }
         }
-        return days.Length > 0 && day <= days[^1].Day - 7 ? days : days.Insert(0, new DailyBucket(day, 1, x, x, x));
+        return days.Length > 0 && day <= days[^1].Day - 7 ? days : days.Insert(0, DailyBucket.First(day, x));
     }
 
     private static ImmutableArray<TwinAlert> Upsert(ImmutableArray<TwinAlert> alerts, TwinAlert alert)

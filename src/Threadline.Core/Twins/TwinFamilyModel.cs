@@ -86,8 +86,8 @@ public sealed record RunningRule(IReadOnlyList<(string Signal, double Threshold)
 
 /// <summary>
 /// The remaining-useful-life rule: linear extrapolation of the 7-day trend of <see cref="Signal"/>'s daily means toward
-/// its critical (else warning) maximum of the unit's revision, capped at <see cref="HorizonDays"/>. A day counts when it
-/// holds at least <see cref="MinSamplesPerDay"/> running samples.
+/// its critical (else warning) maximum of the unit's revision, capped at <see cref="HorizonDays"/>. Only completed UTC days
+/// count (today's partial mean would swing with the hour), each with at least <see cref="MinSamplesPerDay"/> running samples.
 /// </summary>
 public sealed record RulRule(string Signal, double HorizonDays, int MinSamplesPerDay = 6);
 
@@ -119,6 +119,13 @@ public sealed record TwinTuning
 
     /// <summary>Time constant of the slow short-term average (default 2 hours).</summary>
     public TimeSpan SlowTrend { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// Time after a start during which the dynamic baseline neither scores nor learns (default 2 hours, about four thermal
+    /// time constants of a bearing): a cold start is a transient, not the unit's behaviour at that operating point. Limits
+    /// are still watched.
+    /// </summary>
+    public TimeSpan StartupGrace { get; init; } = TimeSpan.FromHours(2);
 
     /// <summary>Change of health (0..1) that is reported as a new <see cref="HealthChanged"/> (default 0.02).</summary>
     public double HealthStep { get; init; } = 0.02;

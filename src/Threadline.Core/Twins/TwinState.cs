@@ -5,17 +5,22 @@ namespace Threadline.Twins;
 
 /// <summary>
 /// Exponentially weighted mean and variance of a signal in one operating-point bin, learned from this unit's own running
-/// samples. <see cref="Count"/> is the number of samples learned (the warm-up counts it).
+/// samples. <see cref="Count"/> is the number of samples learned (the warm-up counts it). Single precision on purpose:
+/// sensors give three or four significant digits, and 100,000 twins hold a few million of these.
 /// </summary>
-public readonly record struct BaselineCell(long Count, double Mean, double Variance);
+public readonly record struct BaselineCell(long Count, float Mean, float Variance);
 
 /// <summary>
-/// Running samples of a signal on one UTC day (<see cref="Day"/> is <see cref="DateOnly.DayNumber"/>): count, sum, minimum and
-/// maximum, in the signal's unit. Seven of these give the 7-day peak and mean without raw history.
+/// Running samples of a signal on one UTC day (<see cref="Day"/> is <see cref="DateOnly.DayNumber"/>): count, mean, minimum
+/// and maximum, in the signal's unit, in single precision (a running mean, not a sum, so precision does not fall as the
+/// count grows). Seven of these give the 7-day peak and mean without raw history.
 /// </summary>
-public readonly record struct DailyBucket(int Day, int Count, double Sum, double Min, double Max)
+public readonly record struct DailyBucket(int Day, int Count, float Mean, float Min, float Max)
 {
-    public double Mean => Count == 0 ? double.NaN : Sum / Count;
+    public DailyBucket Add(double x) =>
+        new(Day, Count + 1, (float)(Mean + (x - Mean) / (Count + 1)), Math.Min(Min, (float)x), Math.Max(Max, (float)x));
+
+    public static DailyBucket First(int day, double x) => new(day, 1, (float)x, (float)x, (float)x);
 }
 
 /// <summary>
@@ -106,6 +111,9 @@ public sealed record TwinState
 
     /// <summary>Whether the unit runs (per the family's running rule); null until a running signal has been read.</summary>
     public bool? Running { get; init; }
+
+    /// <summary>When the unit last started (source clock), or when it was first seen running.</summary>
+    public DateTimeOffset? RunningSince { get; init; }
 
     /// <summary>Hours spent running, summed between consecutive in-order samples.</summary>
     public double RunningHours { get; init; }
