@@ -27,6 +27,9 @@ public sealed record PumpProfile
     /// <summary>Amplitude of the daily demand swing, m³/h (default 6; peak in the afternoon).</summary>
     public double DemandSwing { get; init; } = 6;
 
+    /// <summary>Standard deviation of the slow random drift of demand around the daily cycle, m³/h (default 1.5).</summary>
+    public double DemandDrift { get; init; } = 1.5;
+
     /// <summary>Whether the unit stops every night (default true: starts about 05:00, stops about 22:00).</summary>
     public bool StopsAtNight { get; init; } = true;
 

@@ -103,7 +103,7 @@ public sealed class PumpSimulator
 
         // Demand drifts as an Ornstein-Uhlenbeck process (1 h memory) around the daily cycle.
         var keep = Math.Exp(-dt.TotalHours);
-        _demandDrift = _demandDrift * keep + 1.5 * Math.Sqrt(1 - keep * keep) * Gaussian();
+        _demandDrift = _demandDrift * keep + _profile.DemandDrift * Math.Sqrt(1 - keep * keep) * Gaussian();
 
         double flow = 0, head = 0, cavitation = 0, current = 0, speed = 0, leakage = 0;
         var suction = _profile.SuctionPressure;

@@ -130,7 +130,9 @@ public static partial class TwinEngine
         for (var r = 0; r < rules.Count; r++)
         {
             var rule = rules[r];
-            if (!rule.Conditions.Any(c => c.Signal == signalName))
+            // Evaluated on samples of the first condition's signal only, so the rule's delay counts instants, not the
+            // several samples of one instant.
+            if (rule.Conditions.Count == 0 || rule.Conditions[0].Signal != signalName)
             {
                 continue;
             }

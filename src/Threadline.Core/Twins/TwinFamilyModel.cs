@@ -51,8 +51,9 @@ public enum ConditionKind
 public sealed record CorrelationCondition(string Signal, ConditionKind Kind, double Threshold);
 
 /// <summary>
-/// A hypothesis drawn from several signals at once: it fires when every condition holds, and clears when they no longer
-/// all hold. <see cref="FailureMode"/> names the declared failure mode it points to, if any.
+/// A hypothesis drawn from several signals at once, evaluated on each sample of the first condition's signal (its trigger)
+/// against the latest state of the others: it fires when every condition holds, and clears when they no longer all hold,
+/// each after <see cref="TwinTuning.RuleDelay"/> consecutive evaluations. <see cref="FailureMode"/> names the declared failure mode it points to, if any.
 /// </summary>
 public sealed record CorrelationRule(
     string Id,
