@@ -41,8 +41,11 @@ public sealed record PumpProfile
     /// <summary>A bearing that went in damaged: vibration crosses 2.8 mm/s within weeks, 7.1 mm/s within about three months.</summary>
     public static PumpProfile WornBearing { get; } = new() { InitialBearingWear = 0.15, BearingWearPerDay = 0.008 };
 
-    /// <summary>A suction lift that leaves little inlet margin at the afternoon peak: cavitation at high flow.</summary>
-    public static PumpProfile ThinSuction { get; } = new() { SuctionPressure = -0.45 };
+    /// <summary>
+    /// A suction lift that leaves little inlet margin at the afternoon peak: revision C's impeller cavitates above about
+    /// 45 m³/h, revision D's reduced-NPSHr impeller keeps about 1 m of margin beyond 50 m³/h.
+    /// </summary>
+    public static PumpProfile ThinSuction { get; } = new() { SuctionPressure = -0.30 };
 
     /// <summary>A seal wearing out: leakage climbs past 2 mL/h within weeks.</summary>
     public static PumpProfile LeakySeal { get; } = new() { InitialSealWear = 0.2, SealWearPerDay = 0.01 };

@@ -214,7 +214,7 @@ public static partial class TwinEngine
     private static AlertEvidence Evidence(TwinState state, TwinModel model, SignalState signal, int index, DateTimeOffset at, DesignLimit? limit)
     {
         var definition = model.Signals[index];
-        double? baseline = null;
+        float? baseline = null;
         if (model.BaselineSignalIndex >= 0 && state.Signals[model.BaselineSignalIndex].Value is { } condition && signal.Baseline.Length > 0)
         {
             var cell = signal.Baseline[model.Family.Baseline.BinOf(condition)];
@@ -227,8 +227,7 @@ public static partial class TwinEngine
             signal.At ?? at,
             signal.Z,
             baseline,
-            ShortTrendPerHour(signal, model.Family.Tuning),
-            definition.Unit + "/h",
+            (float)ShortTrendPerHour(signal, model.Family.Tuning),
             limit ?? model.UpperLimit(definition.Name) ?? (model.LimitsOf(definition.Name) is [var first, ..] ? first : null));
     }
 }

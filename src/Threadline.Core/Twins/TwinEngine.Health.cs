@@ -7,13 +7,21 @@ public static partial class TwinEngine
 {
     private static TwinState Assess(TwinState state, TwinModel model, int index, DateTimeOffset at, List<TwinEvent> events)
     {
+        // Judge a complete, fresh operating point: until every signal the unit reports has been read since it started,
+        // the reading from before the stop (a stopped pump's wide inlet margin) would pass for the running pump's.
         var readings = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var s in state.Signals)
+        for (var i = 0; i < state.Signals.Length; i++)
         {
-            if (s.Value is { } v)
+            var s = state.Signals[i];
+            if (s.Value is not { } v || !model.AssessedSignals[i])
             {
-                readings[s.Signal] = v;
+                continue;
             }
+            if (state.RunningSince is { } since && s.At < since)
+            {
+                return state;
+            }
+            readings[s.Signal] = v;
         }
 
         // Assessed one by one to stay aligned with the family's declaration order (FailureModes.Assess sorts by probability).

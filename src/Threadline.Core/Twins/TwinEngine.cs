@@ -123,7 +123,7 @@ public static partial class TwinEngine
     {
         if (signal.At is not { } previous)
         {
-            return signal with { Value = value, At = at, FastMean = value, SlowMean = value };
+            return signal with { Value = value, At = at, FastMean = (float)value, SlowMean = (float)value };
         }
 
         // Time-weighted EWMAs: irregular sampling weighs each step by how long it lasted.
@@ -134,8 +134,8 @@ public static partial class TwinEngine
         {
             Value = value,
             At = at,
-            FastMean = signal.FastMean + fast * (value - signal.FastMean),
-            SlowMean = signal.SlowMean + slow * (value - signal.SlowMean),
+            FastMean = (float)(signal.FastMean + fast * (value - signal.FastMean)),
+            SlowMean = (float)(signal.SlowMean + slow * (value - signal.SlowMean)),
         };
     }
 
@@ -176,8 +176,8 @@ public static partial class TwinEngine
         {
             var bin = model.Family.Baseline.BinOf(condition);
             var cell = signal.Baseline[bin];
-            double? z = cell.Count >= tuning.BaselineWarmup
-                ? (x - cell.Mean) / Math.Max(Math.Sqrt(cell.Variance), definition.NoiseFloor)
+            float? z = cell.Count >= tuning.BaselineWarmup
+                ? (float)((x - cell.Mean) / Math.Max(Math.Sqrt(cell.Variance), definition.NoiseFloor))
                 : null;
             signal = signal with { Baseline = signal.Baseline.SetItem(bin, Learn(cell, x, tuning.BaselineRate)), Z = z };
         }
@@ -202,7 +202,7 @@ public static partial class TwinEngine
     private static BaselineCell Learn(BaselineCell cell, double x, double rate)
     {
         // Rate 1/n at first, so the warm-up is a plain mean and variance; then a fixed memory.
-        var count = cell.Count + 1;
+        var count = cell.Count == int.MaxValue ? cell.Count : cell.Count + 1;
         var a = Math.Max(rate, 1.0 / count);
         var d = x - cell.Mean;
         return new BaselineCell(count, (float)(cell.Mean + a * d), (float)((1 - a) * (cell.Variance + a * d * d)));

@@ -19,17 +19,17 @@ public enum AlertKind
 
 /// <summary>
 /// One reading that supports an alert: the signal's value (its unit) at a source-clock instant, with the z-score against
-/// the baseline, the trend (<see cref="TrendUnit"/>) and the design limit that were looked at, where they apply.
+/// the baseline (its learned mean at the operating point), the short-term trend (the signal's unit per hour) and the design
+/// limit that were looked at, where they apply.
 /// </summary>
 public sealed record AlertEvidence(
     string Signal,
     double Value,
     string Unit,
     DateTimeOffset At,
-    double? ZScore = null,
-    double? Baseline = null,
-    double? Trend = null,
-    string? TrendUnit = null,
+    float? ZScore = null,
+    float? Baseline = null,
+    float? Trend = null,
     DesignLimit? Limit = null);
 
 /// <summary>

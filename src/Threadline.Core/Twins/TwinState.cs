@@ -8,7 +8,7 @@ namespace Threadline.Twins;
 /// samples. <see cref="Count"/> is the number of samples learned (the warm-up counts it). Single precision on purpose:
 /// sensors give three or four significant digits, and 100,000 twins hold a few million of these.
 /// </summary>
-public readonly record struct BaselineCell(long Count, float Mean, float Variance);
+public readonly record struct BaselineCell(int Count, float Mean, float Variance);
 
 /// <summary>
 /// Running samples of a signal on one UTC day (<see cref="Day"/> is <see cref="DateOnly.DayNumber"/>): count, mean, minimum
@@ -27,7 +27,8 @@ public readonly record struct DailyBucket(int Day, int Count, float Mean, float 
 /// What a twin knows about one signal. <see cref="Value"/> and <see cref="At"/> are the latest in-order sample (source clock,
 /// UTC). <see cref="Level"/> is the severity of the design-limit band the signal is in (null: inside all limits);
 /// <see cref="Z"/> the last z-score against the dynamic baseline (null during warm-up). <see cref="FastMean"/> and
-/// <see cref="SlowMean"/> are time-weighted averages whose difference gives the short-term trend. Lists hold at most
+/// <see cref="SlowMean"/> are time-weighted averages whose difference gives the short-term trend. Derived figures are single
+/// precision (100,000 twins hold millions of them; sensors give three or four digits), the reading itself double. Lists hold at most
 /// one cell per baseline bin and seven daily buckets, oldest first.
 /// </summary>
 public sealed record SignalState
@@ -45,15 +46,15 @@ public sealed record SignalState
 
     public int PendingCount { get; init; }
 
-    public double? Z { get; init; }
+    public float? Z { get; init; }
 
     public bool Anomalous { get; init; }
 
     public int AnomalyStreak { get; init; }
 
-    public double FastMean { get; init; }
+    public float FastMean { get; init; }
 
-    public double SlowMean { get; init; }
+    public float SlowMean { get; init; }
 
     public ImmutableArray<BaselineCell> Baseline { get; init; } = [];
 

@@ -23,7 +23,7 @@ public static class TwinStateJson
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
-            Converters = { new JsonStringEnumConverter(), new BaselineCellConverter(), new DailyBucketConverter() },
+            Converters = { new JsonStringEnumConverter(), new BaselineCellConverter(), new DailyBucketConverter(), new SharedStringConverter() },
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
@@ -35,7 +35,7 @@ public static class TwinStateJson
         {
             Span<double> v = stackalloc double[3];
             ReadNumbers(ref reader, v);
-            return new BaselineCell((long)v[0], (float)v[1], (float)v[2]);
+            return new BaselineCell((int)v[0], (float)v[1], (float)v[2]);
         }
 
         public override void Write(Utf8JsonWriter writer, BaselineCell value, JsonSerializerOptions options)
@@ -70,6 +70,20 @@ public static class TwinStateJson
             writer.WriteNumberValue(value.Max);
             writer.WriteEndArray();
         }
+    }
+
+    /// <summary>
+    /// Reads short strings (signal names, ids, units, revisions, asset ids) as one shared instance each: they repeat in every
+    /// twin, and 100,000 twins read back would otherwise hold 100,000 copies of each. Messages are longer and left alone.
+    /// </summary>
+    private sealed class SharedStringConverter : JsonConverter<string>
+    {
+        private const int MaxShared = 40;
+
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.GetString() is { Length: <= MaxShared } text ? string.Intern(text) : reader.GetString();
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
     }
 
     // Missing trailing numbers read as 0: an empty baseline cell is written as [0].

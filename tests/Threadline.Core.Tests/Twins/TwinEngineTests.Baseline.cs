@@ -17,7 +17,7 @@ public partial class TwinEngineTests
         Assert.Equal(("anomaly:bearing_vibration_x", AlertKind.Anomaly), (alert.Key, alert.Kind));
         var evidence = Assert.Single(alert.Evidence);
         Assert.True(evidence.ZScore >= 4, $"z = {evidence.ZScore}");
-        Assert.Equal(1.5, evidence.Baseline!.Value, 1);
+        Assert.Equal(1.5, evidence.Baseline!.Value, 0.1);
         Assert.Empty(twin.Of<LimitCrossed>());
     }
 
