@@ -4,6 +4,11 @@ using Xunit.Abstractions;
 
 namespace Threadline.Twins;
 
+// Alone: the memory measure reads the whole heap, which other tests running in parallel would inflate.
+[CollectionDefinition(nameof(TwinStateJsonTests), DisableParallelization = true)]
+public sealed class MeasuredAloneCollection;
+
+[Collection(nameof(TwinStateJsonTests))]
 public class TwinStateJsonTests(ITestOutputHelper output)
 {
     private const int BudgetBytes = 8 * 1024;
