@@ -76,4 +76,21 @@ public partial class TwinEngineTests
         // Three completed days are needed for a daily trend, and the rule holds three evaluations before firing.
         Assert.True(alert.At >= T0.AddDays(3), $"fired at {alert.At}");
     }
+
+    [Fact]
+    public void Apply_LeakingSealRunningHotterThanUsual_FiresTheSealDistressHypothesis()
+    {
+        var twin = new TwinDriver(ModelD);
+        twin.Learn(hours: 8);
+
+        for (var i = 0; i < 3; i++)
+        {
+            twin.Tick(TenMinutes, at => Running(at, leakage: 3, sealTemperature: 47));
+        }
+
+        var alert = Assert.Single(twin.Of<CorrelationRuleFired>()).Alert;
+        Assert.Equal("rule:seal-distress", alert.Key);
+        Assert.Equal(["seal_leakage", "seal_temperature"], alert.Evidence.Select(e => e.Signal));
+        Assert.True(alert.Evidence[1].ZScore >= 2);
+    }
 }
