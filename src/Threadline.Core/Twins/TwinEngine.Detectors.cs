@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Threadline.Plm;
-using Threadline.Prediction.Health;
 using Threadline.Telemetry;
 
 namespace Threadline.Twins;

@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Threadline.Plm;
-using Threadline.Prediction.Health;
 using Threadline.Telemetry;
 
 namespace Threadline.Twins;
