@@ -1,3 +1,4 @@
+using Threadline.Assets;
 using Threadline.Plm;
 using Threadline.Prediction.Health;
 
@@ -95,6 +96,14 @@ public sealed class TwinModelCatalog(IEnumerable<TwinFamilyModel> families)
     public static TwinModelCatalog Default { get; } = new([Pump4720Twin.Model]);
 
     public IReadOnlyList<TwinFamilyModel> Families => _families;
+
+    /// <summary>
+    /// The twin model of a registered unit: its family's declaration (by the asset's family) bound to the limits of the
+    /// revision the asset records. Null when no twin family is declared for it; an item or revision PLM does not know is a
+    /// <see cref="PlmRuleException"/>.
+    /// </summary>
+    public TwinModel? ModelFor(PlmCatalog catalog, Asset asset) =>
+        (Find(asset.Family) ?? Find(asset.Id)) is { } family ? TwinModel.For(family, catalog.Get(asset.Item), asset.Revision) : null;
 
     /// <summary>The family whose prefix is the given family or starts the given asset id (longest prefix wins), or null.</summary>
     public TwinFamilyModel? Find(string familyOrAssetId) =>

@@ -100,4 +100,18 @@ public class TwinModelTests
         Assert.Contains(family.Rul.Signal, signals);
         Assert.Contains(family.Baseline.Signal, signals);
     }
+
+    [Fact]
+    public void Catalog_ModelForARegisteredUnit_TakesTheRevisionTheAssetRecords()
+    {
+        var catalog = Plm.PlmCatalog.Empty.With(new Item(PumpRevisions.Pump, "CP-4720", ItemKind.Product, "ea", "PUMP-4720", [PumpRevisions.C, PumpRevisions.D]));
+        var asset = new Assets.Asset(PumpRevisions.AssetC, "PUMP-4720", SerialNumber.Parse("SN00341"), PumpRevisions.Pump, "C", null, null,
+            null, PumpRevisions.T0, false, []);
+
+        var model = TwinModelCatalog.Default.ModelFor(catalog, asset);
+
+        Assert.Equal(("C", 7.1), (model?.Revision, model?.UpperLimit("bearing_vibration_x")?.Max));
+        Assert.Null(TwinModelCatalog.Default.ModelFor(catalog, asset with { Id = "FAN-1-SN1-R01", Family = "FAN-1" }));
+        Assert.Throws<PlmRuleException>(() => TwinModelCatalog.Default.ModelFor(catalog, asset with { Revision = "Z" }));
+    }
 }
