@@ -28,10 +28,13 @@ public static partial class TwinEngine
         {
             throw new ArgumentException($"Sample of {point.AssetId} applied to the twin of {state.AssetId}.", nameof(point));
         }
-        if (state.Signals.Length != model.Signals.Count || !string.Equals(state.Revision, model.Revision, StringComparison.OrdinalIgnoreCase))
+        // A cheap guard on every sample; the full check (TwinState.FitsModel) belongs where a state is loaded or rebound.
+        if (state.Signals.Length != model.Signals.Count || state.Rules.Length != model.Family.Rules.Count
+            || state.Derived.Length != model.Family.Derived.Count || state.FailureModes.Length != model.Family.FailureModes.Count
+            || !string.Equals(state.Revision, model.Revision, StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException(
-                $"The twin of {state.AssetId} holds revision {state.Revision}, the model is revision {model.Revision}: rebind the state first.", nameof(model));
+                $"The twin of {state.AssetId} (revision {state.Revision}) does not fit the model of revision {model.Revision}: rebind the state first.", nameof(model));
         }
 
         var index = model.IndexOf(point.Signal);

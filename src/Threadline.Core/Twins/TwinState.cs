@@ -157,26 +157,45 @@ public sealed record TwinState
     };
 
     /// <summary>
-    /// The same twin under another model (the unit moved to another revision): what was learned about each signal is kept
-    /// by name, limit levels are dropped (they are judged again against the new limits at the next sample) and limit alerts
-    /// are closed, since the limits they quote no longer apply.
+    /// The same twin under another model: the unit moved to another revision, or the family's declaration changed since the
+    /// state was stored. What was learned about each signal is kept by name (a baseline whose bins changed starts again).
+    /// When the revision changes, limit levels are dropped (judged again against the new limits at the next sample) and
+    /// limit alerts are closed, since the limits they quote no longer apply; under the same revision they stay.
     /// </summary>
     public TwinState Rebind(TwinModel model)
     {
+        var sameLimits = string.Equals(Revision, model.Revision, StringComparison.OrdinalIgnoreCase);
         var old = Signals.ToDictionary(s => s.Signal, StringComparer.Ordinal);
+        SignalState Keep(SignalState kept)
+        {
+            var signal = sameLimits ? kept : kept with { Level = null, PendingLevel = null, PendingCount = 0 };
+            return signal.Baseline.Length == model.Family.Baseline.Count
+                ? signal
+                : signal with { Baseline = [.. Enumerable.Repeat(default(BaselineCell), model.Family.Baseline.Count)], Z = null, Anomalous = false };
+        }
+
+        var modes = FailureModes.Select(m => m.Id).SequenceEqual(model.Family.FailureModes.Select(m => m.Id), StringComparer.Ordinal);
         return this with
         {
             Item = model.Item,
             Revision = model.Revision,
-            Signals = [.. model.Signals.Select(s => old.TryGetValue(s.Name, out var kept)
-                ? kept with { Level = null, PendingLevel = null, PendingCount = 0 }
-                : NewSignal(model, s.Name))],
+            Signals = [.. model.Signals.Select(s => old.TryGetValue(s.Name, out var kept) ? Keep(kept) : NewSignal(model, s.Name))],
             Derived = [.. model.Family.Derived.Select(_ => (double?)null)],
             Rules = Rules.Length == model.Family.Rules.Count ? Rules : [.. model.Family.Rules.Select(_ => default(RuleState))],
-            FailureModes = FailureModes.Length == model.Family.FailureModes.Count ? FailureModes : [.. model.Family.FailureModes.Select(m => new FailureModeEstimate(m.Id, m.Prior))],
-            Alerts = [.. Alerts.Where(a => a.Kind != AlertKind.Limit)],
+            FailureModes = modes ? FailureModes : [.. model.Family.FailureModes.Select(m => new FailureModeEstimate(m.Id, m.Prior))],
+            Alerts = sameLimits ? Alerts : [.. Alerts.Where(a => a.Kind != AlertKind.Limit)],
         };
     }
+
+    /// <summary>Whether this state's lists line up with a model's declarations and revision (else <see cref="Rebind"/> first).</summary>
+    public bool FitsModel(TwinModel model) =>
+        string.Equals(Revision, model.Revision, StringComparison.OrdinalIgnoreCase)
+        && Signals.Length == model.Signals.Count
+        && Signals.Select(s => s.Signal).SequenceEqual(model.Signals.Select(s => s.Name), StringComparer.Ordinal)
+        && Signals.All(s => s.Baseline.Length == model.Family.Baseline.Count)
+        && Derived.Length == model.Family.Derived.Count
+        && Rules.Length == model.Family.Rules.Count
+        && FailureModes.Length == model.Family.FailureModes.Count;
 
     /// <summary>The state of a signal by name, or null.</summary>
     public SignalState? Signal(string name) => Signals.FirstOrDefault(s => s.Signal == name);

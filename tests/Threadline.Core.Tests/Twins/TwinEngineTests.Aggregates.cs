@@ -121,4 +121,19 @@ public partial class TwinEngineTests
         Assert.Equal(2.0f, days[0].Min);
         Assert.Equal(2.0 + 0.5 / 24, days[0].Mean, 5);
     }
+
+    [Fact]
+    public void Rebind_SameRevision_KeepsLimitAlertsAndFitsTheModel()
+    {
+        var twin = RunningPump(ModelD);
+        twin.Tick(TenMinutes, at => Running(at, vibration: 3.0));
+        twin.Tick(TenMinutes, at => Running(at, vibration: 3.0));
+
+        var rebound = TwinStateJson.Deserialize(TwinStateJson.Serialize(twin.State)).Rebind(ModelD);
+
+        Assert.True(rebound.FitsModel(ModelD));
+        Assert.False(rebound.FitsModel(ModelC));
+        Assert.Single(rebound.Alerts, a => a.Key == "limit:bearing_vibration_x");
+        Assert.Equal(Plm.LimitSeverity.Warning, rebound.Signal("bearing_vibration_x")!.Level);
+    }
 }
