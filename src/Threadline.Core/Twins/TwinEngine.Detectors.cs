@@ -13,7 +13,7 @@ public static partial class TwinEngine
         var (target, limit) = LevelFor(model.LimitsAt(index), point.Value, signal.Level, definition.Deadband);
         if (target == signal.Level)
         {
-            return signal with { PendingLevel = null, PendingCount = 0 };
+            return signal.PendingCount == 0 ? signal : signal with { PendingLevel = null, PendingCount = 0 };
         }
 
         var count = signal.PendingLevel == target && signal.PendingCount > 0 ? signal.PendingCount + 1 : 1;
@@ -80,7 +80,7 @@ public static partial class TwinEngine
     {
         if (signal.Z is not { } z)
         {
-            return signal with { AnomalyStreak = 0 };
+            return signal.AnomalyStreak == 0 ? signal : signal with { AnomalyStreak = 0 };
         }
 
         var tuning = model.Family.Tuning;
@@ -88,7 +88,7 @@ public static partial class TwinEngine
         var streak = changing ? signal.AnomalyStreak + 1 : 0;
         if (streak < tuning.OnDelay)
         {
-            return signal with { AnomalyStreak = streak };
+            return streak == signal.AnomalyStreak ? signal : signal with { AnomalyStreak = streak };
         }
 
         var definition = model.Signals[index];

@@ -172,22 +172,20 @@ public static partial class TwinEngine
         var x = point.Value;
         var alerts = state.Alerts;
 
+        var baseline = signal.Baseline;
+        float? z = null;
         var settled = state.RunningSince is not { } since || point.Timestamp - since >= tuning.StartupGrace;
         if (settled && model.BaselineSignalIndex >= 0 && state.Signals[model.BaselineSignalIndex].Value is { } condition)
         {
             var bin = model.Family.Baseline.BinOf(condition);
-            var cell = signal.Baseline[bin];
-            float? z = cell.Count >= tuning.BaselineWarmup
+            var cell = baseline[bin];
+            z = cell.Count >= tuning.BaselineWarmup
                 ? (float)((x - cell.Mean) / Math.Max(Math.Sqrt(cell.Variance), definition.NoiseFloor))
                 : null;
-            signal = signal with { Baseline = signal.Baseline.SetItem(bin, Learn(cell, x, tuning.BaselineRate)), Z = z };
-        }
-        else
-        {
-            signal = signal with { Z = null };
+            baseline = baseline.SetItem(bin, Learn(cell, x, tuning.BaselineRate));
         }
 
-        signal = signal with { Days = AddToDay(signal.Days, DayOf(point.Timestamp), x) };
+        signal = signal with { Baseline = baseline, Z = z, Days = AddToDay(signal.Days, DayOf(point.Timestamp), x) };
         signal = EvaluateLimits(state, model, index, signal, point, ref alerts, events);
         signal = EvaluateAnomaly(state, model, index, signal, point, ref alerts, events);
 
