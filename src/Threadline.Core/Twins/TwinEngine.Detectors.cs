@@ -1,0 +1,232 @@
+using System.Collections.Immutable;
+using Threadline.Plm;
+using Threadline.Telemetry;
+
+namespace Threadline.Twins;
+
+public static partial class TwinEngine
+{
+    private static SignalState EvaluateLimits(
+        TwinState state, TwinModel model, int index, SignalState signal, TelemetryPoint point, ref ImmutableArray<TwinAlert> alerts, List<TwinEvent> events)
+    {
+        var definition = model.Signals[index];
+        var (target, limit) = LevelFor(model.LimitsAt(index), point.Value, signal.Level, definition.Deadband);
+        if (target == signal.Level)
+        {
+            return signal.PendingCount == 0 ? signal : signal with { PendingLevel = null, PendingCount = 0 };
+        }
+
+        var count = signal.PendingLevel == target && signal.PendingCount > 0 ? signal.PendingCount + 1 : 1;
+        if (count < model.Family.Tuning.OnDelay)
+        {
+            return signal with { PendingLevel = target, PendingCount = count };
+        }
+
+        var key = "limit:" + definition.Name;
+        if (target is null)
+        {
+            if (Find(alerts, key) is { } cleared)
+            {
+                alerts = alerts.Remove(cleared);
+                events.Add(new AlertCleared(state.AssetId, point.Timestamp, cleared, point.Value));
+            }
+        }
+        else
+        {
+            var crossed = limit!;
+            var bound = crossed.Max is { } max && point.Value > max - definition.Deadband ? $"above {Format(max)}" : $"below {Format(crossed.Min ?? double.NaN)}";
+            var alert = new TwinAlert(
+                key,
+                AlertKind.Limit,
+                definition.Name,
+                crossed.Severity,
+                point.Value,
+                crossed,
+                point.Timestamp,
+                $"{definition.Name} {Format(point.Value)} {definition.Unit} is {bound} {crossed.Unit}, the {crossed.Severity.ToString().ToLowerInvariant()} limit of {model.Item} revision {model.Revision}.",
+                model.Item,
+                model.Revision,
+                [Evidence(state, model, signal, index, point.Timestamp, crossed)]);
+            alerts = Upsert(alerts, alert);
+            events.Add(new LimitCrossed(state.AssetId, point.Timestamp, alert, signal.Level));
+        }
+        return signal with { Level = target, PendingLevel = null, PendingCount = 0 };
+    }
+
+    /// <summary>
+    /// The band a value is in: the most severe limit it crosses. A band already entered is left only once the value is back
+    /// inside the limit by the deadband.
+    /// </summary>
+    internal static (LimitSeverity? Level, DesignLimit? Limit) LevelFor(IReadOnlyList<DesignLimit> limits, double value, LimitSeverity? current, double deadband)
+    {
+        LimitSeverity? level = null;
+        DesignLimit? which = null;
+        foreach (var limit in limits)
+        {
+            var inBand = current is { } c && c >= limit.Severity
+                ? value < (limit.Min ?? double.NegativeInfinity) + deadband || value > (limit.Max ?? double.PositiveInfinity) - deadband
+                : limit.IsCrossedBy(value);
+            if (inBand && (level is null || limit.Severity > level))
+            {
+                level = limit.Severity;
+                which = limit;
+            }
+        }
+        return (level, which);
+    }
+
+    private static SignalState EvaluateAnomaly(
+        TwinState state, TwinModel model, int index, SignalState signal, TelemetryPoint point, ref ImmutableArray<TwinAlert> alerts, List<TwinEvent> events)
+    {
+        if (signal.Z is not { } z)
+        {
+            return signal.AnomalyStreak == 0 ? signal : signal with { AnomalyStreak = 0 };
+        }
+
+        var tuning = model.Family.Tuning;
+        var changing = signal.Anomalous ? Math.Abs(z) < tuning.AnomalyExitZ : Math.Abs(z) >= tuning.AnomalyEnterZ;
+        var streak = changing ? signal.AnomalyStreak + 1 : 0;
+        if (streak < tuning.OnDelay)
+        {
+            return streak == signal.AnomalyStreak ? signal : signal with { AnomalyStreak = streak };
+        }
+
+        var definition = model.Signals[index];
+        var key = "anomaly:" + definition.Name;
+        if (signal.Anomalous)
+        {
+            if (Find(alerts, key) is { } cleared)
+            {
+                alerts = alerts.Remove(cleared);
+                events.Add(new AlertCleared(state.AssetId, point.Timestamp, cleared, point.Value));
+            }
+            return signal with { Anomalous = false, AnomalyStreak = 0 };
+        }
+
+        var evidence = Evidence(state, model, signal, index, point.Timestamp, null);
+        var alert = new TwinAlert(
+            key,
+            AlertKind.Anomaly,
+            definition.Name,
+            LimitSeverity.Info,
+            point.Value,
+            null,
+            point.Timestamp,
+            $"{definition.Name} {Format(point.Value)} {definition.Unit} is {Format(z)} standard deviations from this unit's usual {Format(evidence.Baseline ?? double.NaN)} {definition.Unit} at this operating point.",
+            model.Item,
+            model.Revision,
+            [evidence]);
+        alerts = Upsert(alerts, alert);
+        events.Add(new AnomalyDetected(state.AssetId, point.Timestamp, alert));
+        return signal with { Anomalous = true, AnomalyStreak = 0 };
+    }
+
+    private static TwinState EvaluateRules(TwinState state, TwinModel model, string signalName, DateTimeOffset at, List<TwinEvent> events)
+    {
+        var rules = model.Family.Rules;
+        var states = state.Rules;
+        var alerts = state.Alerts;
+        for (var r = 0; r < rules.Count; r++)
+        {
+            var rule = rules[r];
+            // Evaluated on samples of the first condition's signal only, so the rule's delay counts instants, not the
+            // several samples of one instant.
+            if (rule.Conditions.Count == 0 || rule.Conditions[0].Signal != signalName)
+            {
+                continue;
+            }
+
+            var holds = rule.Conditions.All(c => Holds(state, model, c));
+            var current = states[r];
+            var streak = holds != current.Active ? current.Streak + 1 : 0;
+            if (streak < model.Family.Tuning.RuleDelay)
+            {
+                states = states.SetItem(r, current with { Streak = streak });
+                continue;
+            }
+
+            var key = "rule:" + rule.Id;
+            if (current.Active)
+            {
+                if (Find(alerts, key) is { } cleared)
+                {
+                    alerts = alerts.Remove(cleared);
+                    events.Add(new AlertCleared(state.AssetId, at, cleared, cleared.Value));
+                }
+            }
+            else
+            {
+                var evidence = rule.Conditions
+                    .Select(c => (Condition: c, Index: model.IndexOf(c.Signal)))
+                    .Where(c => c.Index >= 0)
+                    .Select(c => Evidence(state, model, state.Signals[c.Index], c.Index, at, null))
+                    .ToImmutableArray();
+                var alert = new TwinAlert(
+                    key,
+                    AlertKind.Correlation,
+                    rule.Conditions[0].Signal,
+                    rule.Severity,
+                    evidence.Length > 0 ? evidence[0].Value : double.NaN,
+                    null,
+                    at,
+                    rule.Hypothesis,
+                    model.Item,
+                    model.Revision,
+                    evidence,
+                    rule.RecommendedAction);
+                alerts = Upsert(alerts, alert);
+                events.Add(new CorrelationRuleFired(state.AssetId, at, alert));
+            }
+            states = states.SetItem(r, new RuleState(!current.Active, 0));
+        }
+        return state with { Rules = states, Alerts = alerts };
+    }
+
+    private static bool Holds(TwinState state, TwinModel model, CorrelationCondition condition)
+    {
+        var index = model.IndexOf(condition.Signal);
+        if (index < 0 || state.Signals[index].Value is not { } value)
+        {
+            return false;
+        }
+
+        var signal = state.Signals[index];
+        return condition.Kind switch
+        {
+            ConditionKind.Above => value > condition.Threshold,
+            ConditionKind.Below => value < condition.Threshold,
+            ConditionKind.Deviating => signal.Z is { } z && (condition.Threshold >= 0 ? z >= condition.Threshold : z <= condition.Threshold),
+            ConditionKind.Rising => ShortTrendPerHour(signal, model.Family.Tuning) >= condition.Threshold,
+            ConditionKind.Falling => ShortTrendPerHour(signal, model.Family.Tuning) <= -condition.Threshold,
+            ConditionKind.RisingDaily => DailyTrend(signal.Days, model.Family.Rul.MinSamplesPerDay, DayOf(signal.At ?? default)) is { } fit && fit.Slope >= condition.Threshold,
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// Slope of a signal in its unit per hour from its two time-weighted averages: on a steady ramp an average of time
+    /// constant τ lags the value by slope·τ, so fast − slow = slope · (τslow − τfast).
+    /// </summary>
+    internal static double ShortTrendPerHour(SignalState signal, TwinTuning tuning) =>
+        (signal.FastMean - signal.SlowMean) / (tuning.SlowTrend - tuning.FastTrend).TotalHours;
+
+    private static AlertEvidence Evidence(TwinState state, TwinModel model, SignalState signal, int index, DateTimeOffset at, DesignLimit? limit)
+    {
+        var definition = model.Signals[index];
+        float? baseline = null;
+        if (model.BaselineSignalIndex >= 0 && state.Signals[model.BaselineSignalIndex].Value is { } condition && signal.Baseline.Length > 0)
+        {
+            var cell = signal.Baseline[model.Family.Baseline.BinOf(condition)];
+            baseline = cell.Count > 0 ? cell.Mean : null;
+        }
+        return new AlertEvidence(
+            definition.Name,
+            signal.Value ?? double.NaN,
+            definition.Unit,
+            signal.At ?? at,
+            signal.Z,
+            baseline,
+            (float)ShortTrendPerHour(signal, model.Family.Tuning),
+            limit ?? model.UpperLimit(definition.Name) ?? (model.LimitsOf(definition.Name) is [var first, ..] ? first : null));
+    }
+}
