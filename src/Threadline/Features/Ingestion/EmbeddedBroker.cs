@@ -40,6 +40,21 @@ public sealed class EmbeddedBroker(
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         _server.InterceptingPublishAsync += OnPublishAsync;
+        _server.ValidatingConnectionAsync += e =>
+        {
+            // MQTT 3.1.1 §3.1.3-6 and 5.0 §3.1.3.1: a client may leave its id empty (mosquitto_pub does) and the server
+            // assigns one; a persistent session needs an id of the client's own, so that case is refused.
+            if (string.IsNullOrEmpty(e.ClientId))
+            {
+                if (e.CleanSession != true)
+                {
+                    e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+                    return Task.CompletedTask;
+                }
+                e.AssignedClientIdentifier = "auto-" + Guid.NewGuid().ToString("N");
+            }
+            return Task.CompletedTask;
+        };
         _server.ClientDisconnectedAsync += e =>
         {
             writer.ForgetClient(e.ClientId);

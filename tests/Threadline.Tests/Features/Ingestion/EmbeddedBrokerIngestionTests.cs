@@ -11,6 +11,19 @@ namespace Threadline.Features.Ingestion;
 public class EmbeddedBrokerIngestionTests
 {
     [Fact]
+    public async Task Mqtt5ClientWithoutAnId_IsAssignedOne()
+    {
+        await using var h = await IngestionHarness.StartAsync();
+        using var anonymous = new MqttClientFactory().CreateMqttClient();
+        var connected = await anonymous.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", h.BrokerPort)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithClientId("").Build());
+        Assert.StartsWith("auto-", connected.AssignedClientIdentifier);
+        await IngestionHarness.PublishAsync(anonymous, IngestionHarness.Topic, IngestionHarness.Envelope(1.5));
+        Assert.Equal(1.5, Assert.Single(h.Store.All).Value);
+
+    }
+
+    [Fact]
     public async Task JsonEnvelopeAtQos1_IsStoredUnderTheTopicsAssetWithTheTimestampAtSource()
     {
         await using var h = await IngestionHarness.StartAsync();
