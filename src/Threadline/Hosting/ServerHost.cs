@@ -4,6 +4,7 @@ using Threadline.Features.Assets;
 using Threadline.Features.Ingestion;
 using Threadline.Features.Plm;
 using Threadline.Features.Telemetry;
+using Threadline.Features.Twins;
 using Threadline.Storage;
 
 namespace Threadline.Hosting;
@@ -26,6 +27,7 @@ public static class ServerHost
         builder.Services.AddInstalledBase();
         builder.Services.AddIngestion(builder.Configuration);
         builder.Services.AddTelemetry(builder.Configuration);
+        builder.AddTwins();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapping>();
@@ -47,6 +49,7 @@ public static class ServerHost
         app.MapAssetEndpoints();
         app.MapIngestionEndpoints();
         app.MapTelemetryEndpoints();
+        app.MapTwinEndpoints();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Threadline.Features.Assets;
 using Threadline.Features.Plm;
+using Threadline.Features.Twins;
 
 namespace Threadline.Storage;
 
@@ -35,6 +36,10 @@ public abstract class ThreadlineDbContext(DbContextOptions options) : DbContext(
     public DbSet<AssetEventRow> AssetEvents => Set<AssetEventRow>();
 
     public DbSet<TriageRow> Triage => Set<TriageRow>();
+
+    public DbSet<TwinStateRow> TwinStates => Set<TwinStateRow>();
+
+    public DbSet<TwinSnapshotRow> TwinSnapshots => Set<TwinSnapshotRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ThreadlineDbContext).Assembly);

@@ -46,7 +46,9 @@ public sealed class ThreadlineTestServer : IAsyncDisposable
     public static async Task<ThreadlineTestServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("threadline-test-").FullName;
-        var flags = new Dictionary<string, string?> { ["DataDirectory"] = dataDirectory, ["Logging:LogLevel:Default"] = "Warning", ["Mqtt:Port"] = "0" };
+        var flags = new Dictionary<string, string?> { ["DataDirectory"] = dataDirectory, ["Logging:LogLevel:Default"] = "Warning", ["Mqtt:Port"] = "0",
+            // The twin runtime (an Orleans silo) is started by the tests that are about twins, on free ports.
+            ["Twins:Enabled"] = "false", ["Twins:SiloPort"] = "0", ["Twins:GatewayPort"] = "0" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             flags[key] = value;

@@ -91,11 +91,10 @@ public sealed class ExternalBrokerConsumer(
         await ackLoop;
         if (client.IsConnected)
         {
-            // A clean disconnect sends no will, so the offline STATE is published by hand (Sparkplug 3.0 §5.3).
-            var offline = sparkplug.Host.CreateStateMessages().Offline;
-            await client.PublishAsync(SparkplugIngestion.ToMqtt(offline), CancellationToken.None);
+            // MQTT 5 "disconnect with will message": the broker publishes our offline STATE (Sparkplug 3.0 §5.3)
+            // itself, so shutdown never waits on a PUBACK from a broker that may already have dropped us.
             // Keep the session: the broker queues what arrives until this server is back.
-            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithSessionExpiryInterval(external.SessionExpirySeconds).Build(), CancellationToken.None);
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithSessionExpiryInterval(external.SessionExpirySeconds).WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build(), CancellationToken.None);
         }
     }
 

@@ -51,6 +51,7 @@ public sealed class IngestionPipeline
     private readonly UnsOptions _uns;
     private readonly SeqDeduplicator _dedup;
     private readonly LimitMonitor _limits = new();
+    private readonly ITelemetryObserver[] _observers;
     private readonly int _maxPayloadBytes;
 
     public IngestionPipeline(
@@ -64,8 +65,10 @@ public sealed class IngestionPipeline
         TimeProvider time,
         IOptions<UnsOptions> uns,
         IOptions<MqttOptions> mqtt,
-        IOptions<IngestionOptions> options)
+        IOptions<IngestionOptions> options,
+        IEnumerable<ITelemetryObserver> observers)
     {
+        _observers = [.. observers];
         _maxPayloadBytes = mqtt.Value.MaxPayloadBytes;
         _assets = new AssetCache(lookup, time, TimeSpan.FromSeconds(options.Value.AssetCacheSeconds));
         _events = events;
@@ -139,6 +142,10 @@ public sealed class IngestionPipeline
             return PendingIngest.Done(IngestOutcome.Duplicate);
         }
         _latest.Offer(point, _time.GetUtcNow());
+        foreach (var observer in _observers)
+        {
+            observer.Observe(binding, point);
+        }
         switch (_uns.ClassOf(point.Signal))
         {
             case SignalClass.Ephemeral:

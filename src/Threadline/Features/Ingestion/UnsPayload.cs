@@ -57,6 +57,11 @@ public readonly record struct UnsTopic(string AssetId, string Signal)
             reason = DeadLetterReasons.BadTopic;
             return false;
         }
+        if (asset[0] == '_')
+        {
+            // Threadline's own branches under an asset ({asset path}/_twin/health_score): published by the twins, not telemetry.
+            return false;
+        }
         parsed = new UnsTopic(asset.ToString(), signal.ToString());
         return true;
     }

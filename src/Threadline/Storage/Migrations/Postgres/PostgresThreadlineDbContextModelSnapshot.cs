@@ -676,6 +676,91 @@ namespace Threadline.Storage.Migrations.Postgres
                     b.ToTable("service_bom_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Threadline.Features.Twins.TwinSnapshotRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("asset_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<long>("AtUnixMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at_unix_ms");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_twin_snapshots");
+
+                    b.HasIndex("AssetId", "AtUnixMs")
+                        .HasDatabaseName("ix_twin_snapshots_asset_id_at_unix_ms");
+
+                    b.ToTable("twin_snapshots", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Twins.TwinStateRow", b =>
+                {
+                    b.Property<string>("AssetId")
+                        .HasColumnType("text")
+                        .HasColumnName("asset_id");
+
+                    b.Property<int>("ActiveAlerts")
+                        .HasColumnType("integer")
+                        .HasColumnName("active_alerts");
+
+                    b.Property<double?>("Health")
+                        .HasColumnType("double precision")
+                        .HasColumnName("health");
+
+                    b.Property<string>("Revision")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("revision");
+
+                    b.Property<double?>("RulDays")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rul_days");
+
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("saved_at");
+
+                    b.Property<string>("Site")
+                        .HasColumnType("text")
+                        .HasColumnName("site");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("AssetId")
+                        .HasName("pk_twin_states");
+
+                    b.HasIndex("Site")
+                        .HasDatabaseName("ix_twin_states_site");
+
+                    b.ToTable("twin_states", (string)null);
+                });
+
             modelBuilder.Entity("Threadline.Features.Assets.AsBuiltRow", b =>
                 {
                     b.HasOne("Threadline.Features.Assets.AssetRow", null)

@@ -656,6 +656,89 @@ namespace Threadline.Storage.Migrations.Sqlite
                     b.ToTable("service_bom_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Threadline.Features.Twins.TwinSnapshotRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("asset_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<long>("AtUnixMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at_unix_ms");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_twin_snapshots");
+
+                    b.HasIndex("AssetId", "AtUnixMs")
+                        .HasDatabaseName("ix_twin_snapshots_asset_id_at_unix_ms");
+
+                    b.ToTable("twin_snapshots", (string)null);
+                });
+
+            modelBuilder.Entity("Threadline.Features.Twins.TwinStateRow", b =>
+                {
+                    b.Property<string>("AssetId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("asset_id");
+
+                    b.Property<int>("ActiveAlerts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active_alerts");
+
+                    b.Property<double?>("Health")
+                        .HasColumnType("REAL")
+                        .HasColumnName("health");
+
+                    b.Property<string>("Revision")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revision");
+
+                    b.Property<double?>("RulDays")
+                        .HasColumnType("REAL")
+                        .HasColumnName("rul_days");
+
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("saved_at");
+
+                    b.Property<string>("Site")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("AssetId")
+                        .HasName("pk_twin_states");
+
+                    b.HasIndex("Site")
+                        .HasDatabaseName("ix_twin_states_site");
+
+                    b.ToTable("twin_states", (string)null);
+                });
+
             modelBuilder.Entity("Threadline.Features.Assets.AsBuiltRow", b =>
                 {
                     b.HasOne("Threadline.Features.Assets.AssetRow", null)

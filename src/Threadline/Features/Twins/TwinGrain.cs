@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Threadline.Assets;
+using Threadline.Features.Assets;
+using Threadline.Features.Plm;
+using Threadline.Plm;
+using Threadline.Telemetry;
+using Threadline.Twins;
+
+namespace Threadline.Features.Twins;
+
+/// <summary>One reading handed to a twin: a telemetry point without its asset (the grain is the asset).</summary>
+[GenerateSerializer, Immutable]
+public sealed record TwinReading(
+    [property: Id(0)] string Signal,
+    [property: Id(1)] DateTimeOffset Timestamp,
+    [property: Id(2)] double Value,
+    [property: Id(3)] string? Unit,
+    [property: Id(4)] int Quality,
+    [property: Id(5)] string Source,
+    [property: Id(6)] bool StampedOnArrival)
+{
+    public static TwinReading From(TelemetryPoint p) => new(p.Signal, p.Timestamp, p.Value, p.Unit, (int)p.Quality, p.Source, p.StampedOnArrival);
+
+    public TelemetryPoint ToPoint(string assetId) => new(assetId, Signal, Timestamp, Value, Unit, (TelemetryQuality)Quality, Source, null, StampedOnArrival);
+}
+
+/// <summary>The live twin of one asset, keyed by its asset ID.</summary>
+public interface ITwinGrain : IGrainWithStringKey
+{
+    Task ApplyAsync(TwinReading[] readings);
+
+    /// <summary>The twin now, as JSON of <see cref="TwinView"/>; null when the asset is unknown or its family declares no twin model.</summary>
+    Task<string?> ViewAsync();
+
+    /// <summary>Writes the state now (the runtime otherwise writes it every Twins:PersistIntervalSeconds and on deactivation).</summary>
+    Task FlushAsync();
+}
+
+/// <summary>
+/// A twin made from PLM, never by hand: on activation it reads the asset and builds its model from the family's
+/// declaration and the revision the unit was built to (its limits), then resumes its persisted state. Each reading
+/// goes through <see cref="TwinEngine"/>; what the twin concludes is written on the asset's record and published on
+/// its UNS branch.
+/// </summary>
+public sealed class TwinGrain(
+    AssetStore assets, PlmService plm, TwinStore store, TwinPublisher publisher, TimeProvider time,
+    IOptions<TwinOptions> options, ILogger<TwinGrain> logger) : Grain, ITwinGrain
+{
+    internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private Asset? _asset;
+    private TwinModel? _model;
+    private TwinState? _state;
+    private DateTimeOffset _lastSaved = DateTimeOffset.MinValue;
+    private DateTimeOffset? _lastSnapshot;
+    private bool _dirty;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var id = this.GetPrimaryKeyString();
+        _asset = await assets.FindAsync(id, cancellationToken);
+        if (_asset is null)
+        {
+            return;
+        }
+        try
+        {
+            _model = TwinModelCatalog.Default.ModelFor(await plm.CatalogAsync(cancellationToken), _asset);
+        }
+        catch (PlmRuleException ex)
+        {
+            logger.LogWarning("No twin for {AssetId}: {Reason}", id, ex.Message);
+        }
+        if (_model is null)
+        {
+            return;
+        }
+        var state = await store.LoadAsync(id, cancellationToken) ?? TwinState.Create(_model, id);
+        // A released change may have moved the unit to another revision: the twin follows its PLM record.
+        _state = state.FitsModel(_model) ? state : state.Rebind(_model);
+        _lastSnapshot = _state.UpdatedAt;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_dirty)
+        {
+            await SaveAsync(cancellationToken);
+        }
+    }
+
+    public async Task ApplyAsync(TwinReading[] readings)
+    {
+        if (_model is null || _state is null || _asset is null)
+        {
+            return;
+        }
+        var concluded = new List<TwinEvent>();
+        foreach (var reading in readings)
+        {
+            var (next, events) = TwinEngine.Apply(_state, _model, reading.ToPoint(_asset.Id));
+            _state = next;
+            concluded.AddRange(events);
+        }
+        _dirty = true;
+        if (concluded.Count > 0)
+        {
+            await publisher.PublishAsync(_asset, _model, _state, concluded, CancellationToken.None);
+        }
+        if (concluded.Count > 0 || time.GetUtcNow() - _lastSaved >= TimeSpan.FromSeconds(options.Value.PersistIntervalSeconds))
+        {
+            await SaveAsync(CancellationToken.None);
+        }
+    }
+
+    public Task<string?> ViewAsync() =>
+        Task.FromResult(_model is null || _state is null ? null : JsonSerializer.Serialize(TwinView.Of(_state, _model), ViewJson));
+
+    public Task FlushAsync() => _dirty ? SaveAsync(CancellationToken.None) : Task.CompletedTask;
+
+    private async Task SaveAsync(CancellationToken ct)
+    {
+        var state = _state!;
+        var snapshot = state.UpdatedAt is { } at && (_lastSnapshot is not { } last || at - last >= TimeSpan.FromMinutes(options.Value.SnapshotIntervalMinutes));
+        await store.SaveAsync(state, _model!.Revision, _asset!.Site?.Value, time.GetUtcNow(), snapshot, ct);
+        if (snapshot)
+        {
+            _lastSnapshot = state.UpdatedAt;
+        }
+        _lastSaved = time.GetUtcNow();
+        _dirty = false;
+    }
+}
