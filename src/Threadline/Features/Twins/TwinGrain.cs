@@ -57,7 +57,6 @@ public sealed class TwinGrain(
     private TwinModel? _model;
     private TwinState? _state;
     private DateTimeOffset _lastSaved = DateTimeOffset.MinValue;
-    private DateTimeOffset? _lastSnapshot;
     private bool _dirty;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -83,7 +82,6 @@ public sealed class TwinGrain(
         var state = await store.LoadAsync(id, cancellationToken) ?? TwinState.Create(_model, id);
         // A released change may have moved the unit to another revision: the twin follows its PLM record.
         _state = state.FitsModel(_model) ? state : state.Rebind(_model);
-        _lastSnapshot = _state.UpdatedAt;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -101,13 +99,19 @@ public sealed class TwinGrain(
             return;
         }
         var concluded = new List<TwinEvent>();
+        var period = TimeSpan.FromMinutes(options.Value.SnapshotIntervalMinutes).Ticks;
         foreach (var reading in readings)
         {
+            // A reading that opens a new snapshot period first closes the last one: its snapshot is the state at its end.
+            if (_dirty && _state.UpdatedAt is { } latest && reading.Timestamp.UtcTicks / period > latest.UtcTicks / period)
+            {
+                await SaveAsync(CancellationToken.None);
+            }
             var (next, events) = TwinEngine.Apply(_state, _model, reading.ToPoint(_asset.Id));
             _state = next;
+            _dirty = true;
             concluded.AddRange(events);
         }
-        _dirty = true;
         if (concluded.Count > 0)
         {
             await publisher.PublishAsync(_asset, _model, _state, concluded, CancellationToken.None);
@@ -125,13 +129,7 @@ public sealed class TwinGrain(
 
     private async Task SaveAsync(CancellationToken ct)
     {
-        var state = _state!;
-        var snapshot = state.UpdatedAt is { } at && (_lastSnapshot is not { } last || at - last >= TimeSpan.FromMinutes(options.Value.SnapshotIntervalMinutes));
-        await store.SaveAsync(state, _model!.Revision, _asset!.Site?.Value, time.GetUtcNow(), snapshot, ct);
-        if (snapshot)
-        {
-            _lastSnapshot = state.UpdatedAt;
-        }
+        await store.SaveAsync(_state!, _model!.Revision, _asset!.Site?.Value, time.GetUtcNow(), TimeSpan.FromMinutes(options.Value.SnapshotIntervalMinutes), ct);
         _lastSaved = time.GetUtcNow();
         _dirty = false;
     }

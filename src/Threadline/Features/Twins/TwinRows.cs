@@ -26,6 +26,9 @@ public sealed class TwinSnapshotRow
 
     /// <summary><see cref="At"/> as Unix milliseconds: SQLite can neither compare nor order DateTimeOffset columns.</summary>
     public long AtUnixMs { get; set; }
+
+    /// <summary>Which Twins:SnapshotIntervalMinutes period of source time this is the last state of.</summary>
+    public long Period { get; set; }
     public required string State { get; set; }
 }
 
@@ -42,5 +45,6 @@ internal sealed class TwinModelConfiguration : IEntityTypeConfiguration<TwinStat
     {
         row.ToTable("twin_snapshots");
         row.HasIndex(r => new { r.AssetId, r.AtUnixMs });
+        row.HasIndex(r => new { r.AssetId, r.Period }).IsUnique();
     }
 }

@@ -14,7 +14,11 @@ public sealed class TwinStore(ThreadlineDb db)
         return json is null ? null : TwinStateJson.Deserialize(json);
     }
 
-    public async Task SaveAsync(TwinState state, string revision, string? site, DateTimeOffset savedAt, bool snapshot, CancellationToken ct)
+    /// <summary>
+    /// Writes the state, and keeps it as the snapshot of its period of source time (the last state written within a
+    /// period wins), so time travel answers with the twin as it stood at the end of each period.
+    /// </summary>
+    public async Task SaveAsync(TwinState state, string revision, string? site, DateTimeOffset savedAt, TimeSpan snapshotPeriod, CancellationToken ct)
     {
         var json = TwinStateJson.Serialize(state);
         await using var context = db.CreateContext();
@@ -32,9 +36,18 @@ public sealed class TwinStore(ThreadlineDb db)
         row.UpdatedAt = state.UpdatedAt;
         row.SavedAt = savedAt;
         row.State = json;
-        if (snapshot && state.UpdatedAt is { } at)
+        if (state.UpdatedAt is { } at)
         {
-            context.TwinSnapshots.Add(new TwinSnapshotRow { AssetId = state.AssetId, At = at, AtUnixMs = at.ToUnixTimeMilliseconds(), State = json });
+            var period = at.ToUnixTimeMilliseconds() / (long)snapshotPeriod.TotalMilliseconds;
+            var snapshot = await context.TwinSnapshots.FirstOrDefaultAsync(s => s.AssetId == state.AssetId && s.Period == period, ct);
+            if (snapshot is null)
+            {
+                context.TwinSnapshots.Add(new TwinSnapshotRow { AssetId = state.AssetId, At = at, AtUnixMs = at.ToUnixTimeMilliseconds(), Period = period, State = json });
+            }
+            else if (snapshot.AtUnixMs <= at.ToUnixTimeMilliseconds())
+            {
+                (snapshot.At, snapshot.AtUnixMs, snapshot.State) = (at, at.ToUnixTimeMilliseconds(), json);
+            }
         }
         await context.SaveChangesAsync(ct);
     }

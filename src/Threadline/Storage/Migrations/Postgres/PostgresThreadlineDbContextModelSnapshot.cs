@@ -698,6 +698,10 @@ namespace Threadline.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("at_unix_ms");
 
+                    b.Property<long>("Period")
+                        .HasColumnType("bigint")
+                        .HasColumnName("period");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasColumnType("text")
@@ -708,6 +712,10 @@ namespace Threadline.Storage.Migrations.Postgres
 
                     b.HasIndex("AssetId", "AtUnixMs")
                         .HasDatabaseName("ix_twin_snapshots_asset_id_at_unix_ms");
+
+                    b.HasIndex("AssetId", "Period")
+                        .IsUnique()
+                        .HasDatabaseName("ix_twin_snapshots_asset_id_period");
 
                     b.ToTable("twin_snapshots", (string)null);
                 });

@@ -676,6 +676,10 @@ namespace Threadline.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("at_unix_ms");
 
+                    b.Property<long>("Period")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -686,6 +690,10 @@ namespace Threadline.Storage.Migrations.Sqlite
 
                     b.HasIndex("AssetId", "AtUnixMs")
                         .HasDatabaseName("ix_twin_snapshots_asset_id_at_unix_ms");
+
+                    b.HasIndex("AssetId", "Period")
+                        .IsUnique()
+                        .HasDatabaseName("ix_twin_snapshots_asset_id_period");
 
                     b.ToTable("twin_snapshots", (string)null);
                 });

@@ -11,7 +11,7 @@ using Threadline.Storage;
 namespace Threadline.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteThreadlineDbContext))]
-    [Migration("20261123133249_Twins")]
+    [Migration("20261123135144_Twins")]
     partial class Twins
     {
         /// <inheritdoc />
@@ -679,6 +679,10 @@ namespace Threadline.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("at_unix_ms");
 
+                    b.Property<long>("Period")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -689,6 +693,10 @@ namespace Threadline.Storage.Migrations.Sqlite
 
                     b.HasIndex("AssetId", "AtUnixMs")
                         .HasDatabaseName("ix_twin_snapshots_asset_id_at_unix_ms");
+
+                    b.HasIndex("AssetId", "Period")
+                        .IsUnique()
+                        .HasDatabaseName("ix_twin_snapshots_asset_id_period");
 
                     b.ToTable("twin_snapshots", (string)null);
                 });

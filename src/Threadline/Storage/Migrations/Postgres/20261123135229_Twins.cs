@@ -21,6 +21,7 @@ namespace Threadline.Storage.Migrations.Postgres
                     asset_id = table.Column<string>(type: "text", nullable: false),
                     at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     at_unix_ms = table.Column<long>(type: "bigint", nullable: false),
+                    period = table.Column<long>(type: "bigint", nullable: false),
                     state = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
@@ -51,6 +52,12 @@ namespace Threadline.Storage.Migrations.Postgres
                 name: "ix_twin_snapshots_asset_id_at_unix_ms",
                 table: "twin_snapshots",
                 columns: new[] { "asset_id", "at_unix_ms" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_twin_snapshots_asset_id_period",
+                table: "twin_snapshots",
+                columns: new[] { "asset_id", "period" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_twin_states_site",

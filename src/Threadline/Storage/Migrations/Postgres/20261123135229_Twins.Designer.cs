@@ -13,7 +13,7 @@ using Threadline.Storage;
 namespace Threadline.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresThreadlineDbContext))]
-    [Migration("20261123133307_Twins")]
+    [Migration("20261123135229_Twins")]
     partial class Twins
     {
         /// <inheritdoc />
@@ -701,6 +701,10 @@ namespace Threadline.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("at_unix_ms");
 
+                    b.Property<long>("Period")
+                        .HasColumnType("bigint")
+                        .HasColumnName("period");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasColumnType("text")
@@ -711,6 +715,10 @@ namespace Threadline.Storage.Migrations.Postgres
 
                     b.HasIndex("AssetId", "AtUnixMs")
                         .HasDatabaseName("ix_twin_snapshots_asset_id_at_unix_ms");
+
+                    b.HasIndex("AssetId", "Period")
+                        .IsUnique()
+                        .HasDatabaseName("ix_twin_snapshots_asset_id_period");
 
                     b.ToTable("twin_snapshots", (string)null);
                 });

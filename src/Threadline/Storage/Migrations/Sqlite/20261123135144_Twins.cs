@@ -20,6 +20,7 @@ namespace Threadline.Storage.Migrations.Sqlite
                     asset_id = table.Column<string>(type: "TEXT", nullable: false),
                     at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
                     at_unix_ms = table.Column<long>(type: "INTEGER", nullable: false),
+                    period = table.Column<long>(type: "INTEGER", nullable: false),
                     state = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
@@ -50,6 +51,12 @@ namespace Threadline.Storage.Migrations.Sqlite
                 name: "ix_twin_snapshots_asset_id_at_unix_ms",
                 table: "twin_snapshots",
                 columns: new[] { "asset_id", "at_unix_ms" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_twin_snapshots_asset_id_period",
+                table: "twin_snapshots",
+                columns: new[] { "asset_id", "period" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_twin_states_site",
