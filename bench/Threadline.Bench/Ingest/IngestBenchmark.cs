@@ -84,6 +84,12 @@ internal static class IngestBenchmark
                         $"quarantined {stats.Quarantined:N0}, limit crossings {stats.LimitCrossings:N0}, store failures {stats.StoreFailures:N0}");
                     rows.Add($"| Threadline → {store.InnerName}, {workload.Name}, QoS 1 | {saturation.MessageRate:N0} | {saturation.PointRate:N0} | {Ms(latency.P50)} at {latency.PointRate:N0} points/s | {Ms(latency.P99)} |");
                     rows.Add($"| Threadline embedded broker alone, same messages, not ingested | {brokerOnly.MessageRate:N0} | {brokerOnly.PointRate:N0} | – | – |");
+                    if (options.Store == "memory")
+                    {
+                        // The pipeline without MQTT: what the broker costs, and what the pipeline alone can do on this machine.
+                        var direct = await check.RunAsync($"{workload.Name} direct", births, () => RunDirectAsync(app.Services.GetRequiredService<IngestionRouter>(), workload, opts));
+                        rows.Add($"| IngestionRouter called directly (no MQTT; one message at a time per publisher, as the broker does) → {store.InnerName} | {direct.MessageRate:N0} | {direct.PointRate:N0} | – | – |");
+                    }
                 }
                 finally
                 {
@@ -257,6 +263,38 @@ internal static class IngestBenchmark
         {
             await DisconnectAsync(clients);
         }
+    }
+
+    /// <summary>
+    /// The same messages handed straight to <see cref="IngestionRouter"/>, as EmbeddedBroker's publish interceptor
+    /// does: per publisher one message at a time, the next only once the previous one is stored (MQTTnet awaits the
+    /// interceptor before it reads the connection's next packet). Messages are built before the clock starts.
+    /// </summary>
+    private static async Task<PhaseResult> RunDirectAsync(IngestionRouter router, Workload workload, IngestBenchmarkOptions options)
+    {
+        var perPublisher = options.Messages / options.Publishers;
+        var first = Interlocked.Add(ref _indexOffset, perPublisher + 1) - perPublisher;
+        for (var p = 0; p < options.Publishers; p++)
+        {
+            foreach (var birth in workload.Open(p, first - 1, ""))
+            {
+                await (await router.AcceptAsync(birth.Topic, birth.Payload, $"direct-{p}", true, default)).Durable;
+            }
+        }
+        var messages = Enumerable.Range(0, options.Publishers).Select(p => Enumerable.Range(0, perPublisher).Select(i => workload.Next(p, first + i, "")).ToArray()).ToArray();
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(messages.Select((mine, p) => Task.Run(async () =>
+        {
+            foreach (var message in mine)
+            {
+                await (await router.AcceptAsync(message.Topic, message.Payload, $"direct-{p}", true, default)).Durable;
+            }
+        })));
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        var result = new PhaseResult(perPublisher * options.Publishers, perPublisher * options.Publishers * workload.PointsPerMessage, start, elapsed, double.NaN, double.NaN);
+        Console.WriteLine($"IngestionRouter directly: {result.Messages:N0} messages, {result.Points:N0} points in {elapsed.TotalSeconds:0.00} s = {result.MessageRate:N0} messages/s, " +
+            $"{result.PointRate:N0} points/s; load average {LoadAverage()}");
+        return result;
     }
 
     /// <summary>Counts stored points around each ingested phase and reports the batches the writer handed the store.</summary>
