@@ -22,6 +22,9 @@ internal abstract class Workload
 
     public abstract int PointsPerMessage { get; }
 
+    /// <summary>QoS of the data messages (births always go at QoS 1, acknowledged before data starts).</summary>
+    public MqttQualityOfServiceLevel DataQos { get; set; } = MqttQualityOfServiceLevel.AtLeastOnce;
+
     /// <summary>Points the births of one publisher's session carry (stored like data).</summary>
     public virtual int PointsPerSession => 0;
 
@@ -61,7 +64,7 @@ internal sealed class JsonWorkload(IReadOnlyList<string> assetIds, string site) 
         return new MqttApplicationMessageBuilder()
             .WithTopic($"{topicRoot}{IngestBenchmark.Prefix}/{site}/{assetIds[publisher]}/{Signal}")
             .WithPayload(Encoding.UTF8.GetBytes(json))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithQualityOfServiceLevel(DataQos)
             .Build();
     }
 }
@@ -148,7 +151,7 @@ internal sealed class SparkplugWorkload : Workload
         {
             payload.Metrics.Add(new Metric { Alias = Alias(device, m), Timestamp = at, Datatype = (uint)DataType.Double, DoubleValue = Value(m, index) });
         }
-        return Build($"{topicRoot}spBv1.0/{Group}/DDATA/{EdgeNode(publisher)}/{Device(device)}", payload);
+        return Build($"{topicRoot}spBv1.0/{Group}/DDATA/{EdgeNode(publisher)}/{Device(device)}", payload, DataQos);
     }
 
     private ulong Alias(int device, int metric) => (ulong)(device * _metrics + metric + 1);
@@ -164,10 +167,10 @@ internal sealed class SparkplugWorkload : Workload
         _ => metric + index % 1000 / 1000.0,
     };
 
-    private static MqttApplicationMessage Build(string topic, Payload payload) => new MqttApplicationMessageBuilder()
+    private static MqttApplicationMessage Build(string topic, Payload payload, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce) => new MqttApplicationMessageBuilder()
         .WithTopic(topic)
         .WithPayload(payload.ToByteArray())
-        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithQualityOfServiceLevel(qos)
         .Build();
 
     private sealed class Node
