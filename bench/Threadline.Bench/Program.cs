@@ -69,13 +69,28 @@ static Command TimeSeriesVerb()
 
 static Command IngestVerb()
 {
-    var publishers = Count("--publishers", 32, "MQTT publisher connections on loopback");
+    var publishers = Count("--publishers", 32, "MQTT publisher connections on loopback (Sparkplug: one edge node each)");
     var window = Count("--window", 16, "unacknowledged QoS 1 publishes per connection");
-    var messages = Count("--messages", 200_000, "single-point JSON messages per saturation run");
+    var messages = Count("--messages", 20_000, "single-point JSON messages per saturation run");
+    var sparkplugMessages = Count("--sparkplug-messages", 20_000, "Sparkplug DDATA messages per saturation run");
+    var devices = Count("--devices", 4, "Sparkplug devices per edge node, each registered as an asset");
+    var metrics = Count("--metrics", 20, "metrics per Sparkplug DDATA");
     var latencySeconds = new Option<double>("--latency-seconds") { Description = "length of the half-rate latency run (default 10)", DefaultValueFactory = _ => 10 };
     var mosquitto = new Option<string>("--mosquitto") { Description = "Mosquitto binary for the ceiling run (default /usr/sbin/mosquitto)", DefaultValueFactory = _ => "/usr/sbin/mosquitto" };
-    var command = new Command("ingest", "Publishers → broker → pipeline → store, against the Mosquitto ceiling.") { publishers, window, messages, latencySeconds, mosquitto };
+    var store = new Option<string>("--store") { Description = "registered: the ITelemetryStore the server registers (DuckDB by default); memory: an in-memory set, the pipeline alone (default registered)", DefaultValueFactory = _ => "registered" };
+    store.AcceptOnlyFromAmong("registered", "memory");
+    var sparkplugDedup = new Option<int?>("--sparkplug-dedup-window")
+    {
+        Description = "Ingestion:DedupWindow for the Sparkplug server (default 0: off, since the pipeline takes the Sparkplug message seq, shared by a message's metrics and wrapping at 256, for a retransmission); " +
+            "give 4096 to measure the server's default",
+        DefaultValueFactory = _ => 0,
+    };
+    var command = new Command("ingest", "Publishers → broker → pipeline → store, JSON and Sparkplug B, against the Mosquitto ceiling.")
+    {
+        publishers, window, messages, sparkplugMessages, devices, metrics, latencySeconds, mosquitto, store, sparkplugDedup,
+    };
     command.SetAction(result => IngestBenchmark.RunAsync(new IngestBenchmarkOptions(result.GetValue(publishers), result.GetValue(window),
-        result.GetValue(messages), result.GetValue(latencySeconds), result.GetValue(mosquitto)!)));
+        result.GetValue(messages), result.GetValue(sparkplugMessages), result.GetValue(devices), result.GetValue(metrics),
+        result.GetValue(latencySeconds), result.GetValue(mosquitto)!, result.GetValue(store)!, result.GetValue(sparkplugDedup))));
     return command;
 }

@@ -1,28 +1,10 @@
-using Threadline.Features.Assets;
+using System.Diagnostics;
 using Threadline.Features.Telemetry;
-using Threadline.Plm;
 using Threadline.Telemetry;
 
 namespace Threadline.Bench.Ingest;
 
-/// <summary>One asset per publisher, with a design limit so the limit check runs on every point.</summary>
-internal sealed class BenchAssets(int count) : IAssetLookup, IAssetEventLog
-{
-    private readonly Dictionary<string, AssetBinding> _assets = Enumerable.Range(0, Math.Max(count, 1)).ToDictionary(AssetId, i => new AssetBinding(
-        AssetId(i), $"SN{i:00000}", "CP-4720", "C", $"bench-dev-{i}", "bench/site-1/area-1/line-1", false,
-        [new DesignLimit("bearing_vibration_x", null, 4.5, "mm/s", LimitSeverity.Warning)]));
-
-    public static string AssetId(int i) => $"BENCH-PUMP-{i:0000}";
-
-    public ValueTask<AssetBinding?> FindByAssetIdAsync(string assetId, CancellationToken cancellationToken) => ValueTask.FromResult(_assets.GetValueOrDefault(assetId));
-
-    public ValueTask<AssetBinding?> FindByDeviceIdAsync(string iotDeviceId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_assets.Values.FirstOrDefault(a => a.IotDeviceId == iotDeviceId));
-
-    public Task AppendAsync(IReadOnlyList<AssetLifecycleEvent> events, CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>Used only when the server registers no ITelemetryStore: keeps points in memory, deduplicated like a real store.</summary>
+/// <summary>With --store memory only: keeps points in memory, deduplicated like a real store, to see the pipeline without a store's cost.</summary>
 internal sealed class InMemoryBenchStore : ITelemetryStore
 {
     private readonly Lock _lock = new();
@@ -53,4 +35,51 @@ internal sealed class InMemoryBenchStore : ITelemetryStore
         Task.FromResult<IReadOnlyList<TelemetryBucket>>([]);
 
     public Task ApplyRetentionAsync(DateTimeOffset now, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// Wraps the store the server uses and records every AppendAsync: how many points the pipeline's TelemetryWriter
+/// handed over in one call and how long the call took, to see what batch sizes ingestion really produces.
+/// </summary>
+internal sealed class MeasuredStore(ITelemetryStore inner) : ITelemetryStore, IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly List<(int Points, long Start, long Ticks)> _appends = [];
+
+    public string InnerName => inner.GetType().Name;
+
+    public Task InitialiseAsync(CancellationToken cancellationToken) => inner.InitialiseAsync(cancellationToken);
+
+    public async Task<AppendResult> AppendAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var result = await inner.AppendAsync(points, cancellationToken);
+        var ticks = Stopwatch.GetTimestamp() - start;
+        lock (_lock)
+        {
+            _appends.Add((points.Count, start, ticks));
+        }
+        return result;
+    }
+
+    /// <summary>The appends recorded since the last call, and forgets them.</summary>
+    public IReadOnlyList<(int Points, long Start, long Ticks)> Take()
+    {
+        lock (_lock)
+        {
+            var taken = _appends.ToArray();
+            _appends.Clear();
+            return taken;
+        }
+    }
+
+    public Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        inner.ReadRawAsync(assetId, signal, from, to, cancellationToken);
+
+    public Task<IReadOnlyList<TelemetryBucket>> ReadRollupAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken) =>
+        inner.ReadRollupAsync(assetId, signal, from, to, step, cancellationToken);
+
+    public Task ApplyRetentionAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.ApplyRetentionAsync(now, cancellationToken);
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
 }
