@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Threadline.Api;
 using Threadline.Features.Assets;
+using Threadline.Features.Demo;
 using Threadline.Features.Ingestion;
 using Threadline.Features.Plm;
 using Threadline.Features.Telemetry;
@@ -28,6 +29,7 @@ public static class ServerHost
         builder.Services.AddIngestion(builder.Configuration);
         builder.Services.AddTelemetry(builder.Configuration);
         builder.AddTwins();
+        builder.Services.AddDemoSimulation(builder.Configuration);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapping>();

@@ -20,6 +20,7 @@ public static class DemoCommand
         {
             var flags = ServerCommands.Flags(result.GetValue(urls), result.GetValue(data), result.GetValue(mqttPort));
             flags["Logging:Format"] = "text";
+            flags["Demo:Simulate"] = "true";
             return ServerCommands.RunServerAsync(flags, SeedAsync, ct);
         });
         return command;
