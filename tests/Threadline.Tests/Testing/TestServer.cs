@@ -43,7 +43,8 @@ public sealed class ThreadlineTestServer : IAsyncDisposable
     /// service (the last registration of a type wins). The embedded MQTT broker listens on a free port unless the
     /// settings name one (Mqtt:Port).
     /// </summary>
-    public static async Task<ThreadlineTestServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    public static async Task<ThreadlineTestServer> StartAsync(
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, Func<IServiceProvider, CancellationToken, Task>? seed = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("threadline-test-").FullName;
         var flags = new Dictionary<string, string?> { ["DataDirectory"] = dataDirectory, ["Logging:LogLevel:Default"] = "Warning", ["Mqtt:Port"] = "0",
@@ -57,15 +58,9 @@ public sealed class ThreadlineTestServer : IAsyncDisposable
         builder.WebHost.UseTestServer();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
         builder.Services.AddSingleton<TimeProvider>(time);
-        // Until the installed base and the time-series stores are registered by the server itself, ingestion
-        // resolves these in-memory stand-ins; TryAdd leaves the real ones in place once they are.
-        builder.Services.TryAddSingleton<InMemoryAssets>();
-        builder.Services.TryAddSingleton<IAssetLookup>(sp => sp.GetRequiredService<InMemoryAssets>());
-        builder.Services.TryAddSingleton<IAssetEventLog>(sp => sp.GetRequiredService<InMemoryAssets>());
-        builder.Services.TryAddSingleton<ITelemetryStore, InMemoryTelemetryStore>();
         services?.Invoke(builder.Services);
         var app = ServerHost.Build(builder);
-        await ServerHost.StartAsync(app);
+        await ServerHost.StartAsync(app, seed);
         return new ThreadlineTestServer(app, dataDirectory, time);
     }
 

@@ -20,6 +20,9 @@ public sealed class DemoSimulationOptions
 
     /// <summary>Seconds between two readings of a pump. Default 10.</summary>
     public int IntervalSeconds { get; set; } = 10;
+
+    /// <summary>MQTT QoS of the simulated readings. Default 0 (as field devices stream); 1 makes each round wait until stored.</summary>
+    public int QualityOfService { get; set; }
 }
 
 /// <summary>
@@ -33,6 +36,25 @@ public sealed class DemoTelemetrySimulator(
     IOptions<DemoSimulationOptions> options, IOptions<UnsOptions> uns, EmbeddedBroker broker, AssetStore assets,
     TimeProvider time, ILogger<DemoTelemetrySimulator> logger) : BackgroundService
 {
+    private readonly Lock _gate = new();
+    private readonly List<(long Round, TaskCompletionSource Done)> _waiters = [];
+    private long _rounds;
+
+    /// <summary>Completes once <paramref name="round"/> rounds of readings have been published (the tests' synchronisation point).</summary>
+    public Task RoundsPublishedAsync(long round)
+    {
+        lock (_gate)
+        {
+            if (_rounds >= round)
+            {
+                return Task.CompletedTask;
+            }
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((round, done));
+            return done.Task;
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromSeconds(options.Value.IntervalSeconds);
@@ -54,10 +76,15 @@ public sealed class DemoTelemetrySimulator(
                 {
                     await client.PublishAsync(new MqttApplicationMessageBuilder()
                         .WithTopic($"{uns.Value.Prefix}/{asset.Site?.Value ?? "unassigned"}/{asset.Id}/{point.Signal}")
-                        .WithPayload(Envelope(point, asset.IotDeviceId))
-                        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
+                        .WithPayload(Envelope(point, asset.IotDeviceId ?? point.Source))
+                        .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)options.Value.QualityOfService)
                         .Build(), stoppingToken);
                 }
+            }
+            lock (_gate)
+            {
+                _rounds++;
+                _waiters.RemoveAll(w => w.Round <= _rounds && w.Done.TrySetResult());
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -72,14 +99,14 @@ public sealed class DemoTelemetrySimulator(
         var number = int.Parse(serial.AsSpan(serial.Length - 3), CultureInfo.InvariantCulture);
         return (number % 25, number % 40, number % 60) switch
         {
-            (0, _, _) => PumpProfile.WornBearing with { InitialBearingWear = 0.4 },
+            (0, _, _) => PumpProfile.WornBearing with { InitialBearingWear = 0.6 },
             (_, 0, _) => PumpProfile.ThinSuction,
             (_, _, 0) => PumpProfile.LeakySeal with { InitialSealWear = 0.5 },
             _ => PumpProfile.Healthy,
         };
     }
 
-    private static byte[] Envelope(TelemetryPoint point, string? device) => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+    private static byte[] Envelope(TelemetryPoint point, string device) => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
         $$"""{"timestamp":"{{point.Timestamp:yyyy-MM-ddTHH:mm:ss.fffZ}}","source":{"device_id":"{{device}}"},"measurement":{"name":"{{point.Signal}}","value":{{point.Value:0.####}},"unit":"{{point.Unit}}","quality":"Good"},"seq":{{point.Seq}}}"""));
 }
 
@@ -88,10 +115,12 @@ public static class DemoSimulationRegistration
     public static IServiceCollection AddDemoSimulation(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DemoSimulationOptions>().Bind(configuration.GetSection(DemoSimulationOptions.Section))
-            .Validate(o => o.IntervalSeconds is >= 1 and <= 3600, "Demo:IntervalSeconds must be between 1 and 3600.").ValidateOnStart();
+            .Validate(o => o.IntervalSeconds is >= 1 and <= 3600, "Demo:IntervalSeconds must be between 1 and 3600.")
+            .Validate(o => o.QualityOfService is 0 or 1, "Demo:QualityOfService must be 0 or 1.").ValidateOnStart();
         if (configuration.GetSection(DemoSimulationOptions.Section).Get<DemoSimulationOptions>()?.Simulate == true)
         {
-            services.AddHostedService<DemoTelemetrySimulator>();
+            services.AddSingleton<DemoTelemetrySimulator>();
+            services.AddHostedService(sp => sp.GetRequiredService<DemoTelemetrySimulator>());
         }
         return services;
     }

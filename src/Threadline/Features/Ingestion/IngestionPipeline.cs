@@ -122,7 +122,7 @@ public sealed class IngestionPipeline
         var now = _time.GetUtcNow();
         var point = new TelemetryPoint(
             binding.AssetId, uns.Signal, m.Timestamp ?? now, m.Value, m.Unit, m.Quality,
-            m.DeviceId ?? clientId, m.Seq, StampedOnArrival: m.Timestamp is null);
+            string.IsNullOrEmpty(m.DeviceId) ? clientId : m.DeviceId, m.Seq, StampedOnArrival: m.Timestamp is null);
         return await AcceptPointAsync(binding, point, clientId, trackDurability, ct);
     }
 
