@@ -35,6 +35,9 @@ public interface ITwinGrain : IGrainWithStringKey
 
     /// <summary>Writes the state now (the runtime otherwise writes it every Twins:PersistIntervalSeconds and on deactivation).</summary>
     Task FlushAsync();
+
+    /// <summary>The silo this activation runs on.</summary>
+    Task<string> SiloAsync();
 }
 
 /// <summary>
@@ -43,6 +46,8 @@ public interface ITwinGrain : IGrainWithStringKey
 /// goes through <see cref="TwinEngine"/>; what the twin concludes is written on the asset's record and published on
 /// its UNS branch.
 /// </summary>
+// A twin lives on the silo that first asks for it, which is the server ingesting its telemetry.
+[Orleans.Placement.PreferLocalPlacement]
 public sealed class TwinGrain(
     AssetStore assets, PlmService plm, TwinStore store, TwinPublisher publisher, TimeProvider time,
     IOptions<TwinOptions> options, ILogger<TwinGrain> logger) : Grain, ITwinGrain
@@ -126,6 +131,8 @@ public sealed class TwinGrain(
         Task.FromResult(_model is null || _state is null ? null : JsonSerializer.Serialize(TwinView.Of(_state, _model), ViewJson));
 
     public Task FlushAsync() => _dirty ? SaveAsync(CancellationToken.None) : Task.CompletedTask;
+
+    public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
 
     private async Task SaveAsync(CancellationToken ct)
     {

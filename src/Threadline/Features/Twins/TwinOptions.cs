@@ -16,6 +16,13 @@ public sealed class TwinOptions
     /// <summary>Orleans client gateway port on loopback; 0 picks a free one. Default 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// The silo port of the cluster's first silo (host:port) when this server joins a localhost cluster as a further
+    /// silo; empty (default) for a single server. The scale-out path across hosts is a clustering provider with a
+    /// shared membership table (not built yet).
+    /// </summary>
+    public string? PrimarySiloEndpoint { get; set; }
+
     /// <summary>A twin writes its state at most this often while telemetry flows (server clock), and always when it deactivates. Default 30 s.</summary>
     public int PersistIntervalSeconds { get; set; } = 30;
 
@@ -35,6 +42,10 @@ public sealed class TwinOptionsValidator : IValidateOptions<TwinOptions>
         if (options.GatewayPort is < 0 or > 65535)
         {
             failures.Add($"Twins:GatewayPort must be a TCP port (0 for any free one), not {options.GatewayPort}.");
+        }
+        if (options.PrimarySiloEndpoint is { Length: > 0 } primary && !System.Net.IPEndPoint.TryParse(primary, out _))
+        {
+            failures.Add($"Twins:PrimarySiloEndpoint must be an address:port such as 127.0.0.1:11111, not '{primary}'.");
         }
         if (options.PersistIntervalSeconds is < 1 or > 3600)
         {

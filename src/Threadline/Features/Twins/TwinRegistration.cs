@@ -25,11 +25,15 @@ public static class TwinRegistration
         builder.Services.AddSingleton<TwinFeed>();
         builder.Services.AddSingleton<ITelemetryObserver>(sp => sp.GetRequiredService<TwinFeed>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TwinFeed>());
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(
-            options.SiloPort == 0 ? FreePort() : options.SiloPort,
-            options.GatewayPort == 0 ? FreePort() : options.GatewayPort));
+        var siloPort = options.SiloPort == 0 ? FreePort() : options.SiloPort;
+        var primary = string.IsNullOrEmpty(options.PrimarySiloEndpoint) ? null : IPEndPoint.Parse(options.PrimarySiloEndpoint);
+        builder.Services.AddSingleton(new SiloEndpoint(new IPEndPoint(IPAddress.Loopback, siloPort)));
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort, options.GatewayPort == 0 ? FreePort() : options.GatewayPort, primary));
         return builder;
     }
+
+    /// <summary>Where this server's silo listens, so a further server can join it (Twins:PrimarySiloEndpoint).</summary>
+    public sealed record SiloEndpoint(IPEndPoint Address);
 
     private static int FreePort()
     {
