@@ -3,6 +3,7 @@ using Threadline.Bench.Assets;
 using Threadline.Bench.Bom;
 using Threadline.Bench.Ingest;
 using Threadline.Bench.TimeSeries;
+using Threadline.Bench.Twins;
 
 // One verb per benchmark; figures go to docs/benchmarks.md with the command that produced them.
 // Usage: dotnet run -c Release --project bench/Threadline.Bench -- VERB [options]   (VERB --help lists them)
@@ -11,6 +12,7 @@ root.Subcommands.Add(BomVerb());
 root.Subcommands.Add(AssetsVerb());
 root.Subcommands.Add(TimeSeriesVerb());
 root.Subcommands.Add(IngestVerb());
+root.Subcommands.Add(TwinsVerb());
 return await root.Parse(args).InvokeAsync();
 
 static Option<int> Count(string name, int defaultValue, string description)
@@ -92,5 +94,18 @@ static Command IngestVerb()
     command.SetAction(result => IngestBenchmark.RunAsync(new IngestBenchmarkOptions(result.GetValue(publishers), result.GetValue(window),
         result.GetValue(messages), result.GetValue(sparkplugMessages), result.GetValue(devices), result.GetValue(metrics),
         result.GetValue(latencySeconds), result.GetValue(mosquitto)!, result.GetValue(store)!, result.GetValue(sparkplugDedup))));
+    return command;
+}
+
+static Command TwinsVerb()
+{
+    var twins = Count("--twins", 100_000, "generated pumps, each activated as a twin");
+    var rounds = Count("--rounds", 3, "timed rounds in which every twin gets one reading set (at most 50)");
+    var concurrency = Count("--concurrency", 256, "grain calls in flight");
+    var persist = Count("--persist-interval-seconds", 30, "Twins:PersistIntervalSeconds of the server");
+    var noFeed = new Option<bool>("--no-feed") { Description = "skip the two rounds through TwinFeed.Observe → DrainedAsync" };
+    var command = new Command("twins", "Active twins in the server's silo: heap per twin and readings applied per second.") { twins, rounds, concurrency, persist, noFeed };
+    command.SetAction(result => TwinsBenchmark.RunAsync(new TwinsBenchmarkOptions(result.GetValue(twins), result.GetValue(rounds),
+        result.GetValue(concurrency), result.GetValue(persist), !result.GetValue(noFeed))));
     return command;
 }

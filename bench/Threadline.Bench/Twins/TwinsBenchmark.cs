@@ -1,0 +1,289 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using Threadline.Assets;
+using Threadline.Features.Assets;
+using Threadline.Features.Demo;
+using Threadline.Features.Plm;
+using Threadline.Features.Twins;
+using Threadline.Hosting;
+using Threadline.Storage;
+using Threadline.Telemetry;
+using Threadline.Twins;
+
+namespace Threadline.Bench.Twins;
+
+internal sealed record TwinsBenchmarkOptions(int Twins, int Rounds, int Concurrency, int PersistIntervalSeconds, bool Feed);
+
+/// <summary>
+/// 100,000 active twins in the real server (its Orleans silo, installed base, PLM and twin store on SQLite): the
+/// managed heap they hold, and readings applied per second when every twin gets one reading set (10 signals, one grain
+/// call) per round. Before the grains, the same twins' states alone (one shared model) and one model per twin are
+/// measured in the same process, to tell the domain's share from the runtime's.
+/// </summary>
+internal static class TwinsBenchmark
+{
+    private static readonly DateTimeOffset FirstShipment = new(2025, 2, 3, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Now = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+    // All rounds fall within one hour of source time, so no twin opens a new snapshot period during the timed rounds.
+    private static readonly DateTimeOffset FirstReading = new(2026, 11, 23, 7, 0, 0, TimeSpan.Zero);
+
+    public static async Task<int> RunAsync(TwinsBenchmarkOptions options)
+    {
+        if (options.Rounds > 50)
+        {
+            Console.Error.WriteLine("--rounds must be at most 50 (one minute of source time each, within one snapshot hour).");
+            return 2;
+        }
+        var data = Directory.CreateTempSubdirectory("threadline-bench-twins-").FullName;
+        Console.WriteLine($"Load average at the start: {LoadAverage()}");
+        try
+        {
+            var app = await StartServerAsync(data, options);
+            try
+            {
+                return await RunOnAsync(app.Services, options);
+            }
+            finally
+            {
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder does not change the figures.
+            }
+            Console.WriteLine($"Load average at the end: {LoadAverage()}");
+        }
+    }
+
+    private static async Task<WebApplication> StartServerAsync(string data, TwinsBenchmarkOptions options)
+    {
+        var builder = ServerHost.CreateBuilder(new Dictionary<string, string?>
+        {
+            ["DataDirectory"] = data,
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Mqtt:Port"] = "0",
+            ["Twins:Enabled"] = "true",
+            ["Twins:SiloPort"] = "0",
+            ["Twins:GatewayPort"] = "0",
+            ["Twins:PersistIntervalSeconds"] = options.PersistIntervalSeconds.ToString(CultureInfo.InvariantCulture),
+            ["Logging:Format"] = "text",
+            ["Logging:LogLevel:Default"] = "Warning",
+            // Each save runs SQLite synchronously on an Orleans scheduler thread, which logs every turn over 1 s;
+            // docs/benchmarks.md reports it once rather than a line a twin.
+            ["Logging:LogLevel:Orleans.Runtime.Scheduler"] = "Error",
+        });
+        // A live fleet calls its twins every few seconds; here activating 100,000 takes longer than Orleans' default
+        // 15 min idle age, and the first twins must still be active when the heap is measured.
+        builder.Services.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(3));
+        var app = ServerHost.Build(builder);
+        await ServerHost.StartAsync(app);
+        return app;
+    }
+
+    private static async Task<int> RunOnAsync(IServiceProvider services, TwinsBenchmarkOptions options)
+    {
+        var plm = services.GetRequiredService<PlmService>();
+        await DemoPumpFamily.SeedAsync(plm, default);
+        var catalog = await plm.CatalogAsync();
+        var clock = Stopwatch.StartNew();
+        var assets = await GenerateAssetsAsync(services.GetRequiredService<ThreadlineDb>(), catalog, options.Twins);
+        var ids = assets.Select(a => a.Id).ToArray();
+        Console.WriteLine($"Generated {ids.Length:N0} pumps ({assets.Count(a => a.Revision == "C"):N0} at revision C, {assets.Count(a => a.Revision == "D"):N0} at D) in {clock.Elapsed.TotalSeconds:0.0} s.");
+
+        // The domain alone: the same first reading set applied to states sharing one model per revision, then one
+        // model built per twin as each grain does on activation.
+        var models = new Dictionary<string, TwinModel>(StringComparer.Ordinal);
+        foreach (var revision in new[] { "C", "D" })
+        {
+            models[revision] = TwinModel.For(Pump4720Twin.Model, catalog.Get(DemoPumpFamily.Pump), revision);
+        }
+        var empty = Heap();
+        var states = new TwinState[ids.Length];
+        var engine = Stopwatch.StartNew();
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var model = models[assets[i].Revision];
+            var state = TwinState.Create(model, ids[i]);
+            foreach (var reading in Readings(i, 0))
+            {
+                state = TwinEngine.Apply(state, model, reading.ToPoint(ids[i])).State;
+            }
+            states[i] = state;
+        }
+        engine.Stop();
+        var withStates = Heap();
+        var perTwinModels = new TwinModel[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            perTwinModels[i] = TwinModelCatalog.Default.ModelFor(catalog, assets[i])!;
+        }
+        var withModels = Heap();
+        GC.KeepAlive(states);
+        GC.KeepAlive(perTwinModels);
+        states = null!;
+        perTwinModels = null!;
+        assets = null!;
+        var before = Heap();
+        Console.WriteLine($"States alone (shared model): {Per(withStates - empty, ids.Length)} B a twin; one model per twin: {Per(withModels - withStates, ids.Length)} B a twin; " +
+            $"TwinEngine.Apply alone, one thread: {ids.Length * (double)Signals.Length / engine.Elapsed.TotalSeconds:N0} readings/s.");
+
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var workingSetBefore = WorkingSet();
+        clock.Restart();
+        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Length), new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency },
+            async (i, _) => await CallAsync(grains, ids[i], Readings(i, 0)));
+        var activation = clock.Elapsed;
+        Console.WriteLine($"Calls timed out so far (Orleans' 30 s response timeout): {_timeouts:N0}.");
+        var active = await ActiveTwinsAsync(grains);
+        var after = Heap();
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        var workingSetAfter = WorkingSet();
+        Console.WriteLine($"Activated {active:N0} twins (first reading set each) in {activation.TotalSeconds:0.0} s: {ids.Length / activation.TotalSeconds:N0} twins/s.");
+        Console.WriteLine($"Managed heap: {Mb(before)} MB before, {Mb(after)} MB after: {Per(after - before, ids.Length)} B a twin.");
+        Console.WriteLine($"GC heap size {Mb(info.HeapSizeBytes)} MB, committed {Mb(info.TotalCommittedBytes)} MB; working set {Mb(workingSetBefore)} MB before, {Mb(workingSetAfter)} MB after ({Per(workingSetAfter - workingSetBefore, ids.Length)} B a twin).");
+
+        // Saturation: every twin gets its next reading set (10 signals, one call), as many calls in flight as --concurrency.
+        var rates = new List<double>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var r = round;
+            clock.Restart();
+            await Parallel.ForEachAsync(Enumerable.Range(0, ids.Length), new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency },
+                async (i, _) => await CallAsync(grains, ids[i], Readings(i, r)));
+            var rate = ids.Length * (double)Signals.Length / clock.Elapsed.TotalSeconds;
+            rates.Add(rate);
+            Console.WriteLine($"Round {round} (grain calls): {clock.Elapsed.TotalSeconds:0.0} s, {rate:N0} readings/s, {ids.Length / clock.Elapsed.TotalSeconds:N0} twin updates/s.");
+        }
+        Console.WriteLine($"Calls timed out so far: {_timeouts:N0}.");
+        var afterRounds = Heap();
+        Console.WriteLine($"Managed heap after {options.Rounds} rounds: {Mb(afterRounds)} MB: {Per(afterRounds - before, ids.Length)} B a twin; working set {Mb(WorkingSet())} MB; {await ActiveTwinsAsync(grains):N0} twins active.");
+
+        if (options.Feed)
+        {
+            // The ingestion side: TwinFeed.Observe for every point, as the pipeline hands them over, in chunks below the
+            // feed's capacity so none is dropped, then DrainedAsync.
+            var feed = services.GetRequiredService<TwinFeed>();
+            var chunk = TwinFeed.Capacity / 2 / Signals.Length;
+            for (var round = options.Rounds + 1; round <= options.Rounds + 2; round++)
+            {
+                clock.Restart();
+                for (var start = 0; start < ids.Length; start += chunk)
+                {
+                    for (var i = start; i < Math.Min(ids.Length, start + chunk); i++)
+                    {
+                        var binding = new AssetBinding(ids[i], "", DemoPumpFamily.Pump, "", null, null, false, []);
+                        foreach (var reading in Readings(i, round))
+                        {
+                            feed.Observe(binding, reading.ToPoint(ids[i]));
+                        }
+                    }
+                    await feed.DrainedAsync();
+                }
+                var rate = ids.Length * (double)Signals.Length / clock.Elapsed.TotalSeconds;
+                Console.WriteLine($"Round {round} (TwinFeed.Observe → DrainedAsync): {clock.Elapsed.TotalSeconds:0.0} s, {rate:N0} readings/s, {ids.Length / clock.Elapsed.TotalSeconds:N0} twin updates/s.");
+            }
+        }
+
+        var check = await grains.GetGrain<ITwinGrain>(ids[^1]).ViewAsync();
+        if (check is null || !check.Contains("\"bearing_vibration_x\"", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine("CHECK FAILED: the last twin has no vibration reading: " + check);
+            return 1;
+        }
+        Console.WriteLine($"| Twins | Activation (twins/s) | Managed heap per twin | Working set per twin | Readings/s (grain calls, median of {options.Rounds} rounds) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {ids.Length:N0} | {ids.Length / activation.TotalSeconds:N0} | {Per(after - before, ids.Length)} B | {Per(workingSetAfter - workingSetBefore, ids.Length)} B | {Median(rates):N0} |");
+        return 0;
+    }
+
+    private static readonly (string Signal, string Unit, double Value, double Noise)[] Signals =
+    [
+        ("speed", "rpm", 1475, 3), ("flow", "m³/h", 45, 1.5), ("suction_pressure", "bar", 1.2, 0.02), ("discharge_pressure", "bar", 4.3, 0.05),
+        ("motor_current", "A", 19.5, 0.3), ("bearing_temperature", "°C", 55, 0.5), ("inlet_pressure_margin", "m", 2.5, 0.05),
+        ("seal_leakage", "mL/h", 0.5, 0.05), ("seal_temperature", "°C", 40, 0.4), ("bearing_vibration_x", "mm/s", 1.2, 0.08),
+    ];
+
+    /// <summary>Twin <paramref name="twin"/>'s reading set of round <paramref name="round"/>: every signal once, a minute after the last set, with a little noise.</summary>
+    private static TwinReading[] Readings(int twin, int round)
+    {
+        var random = new Random(twin * 97 + round);
+        var at = FirstReading.AddMinutes(round);
+        return [.. Signals.Select(s => new TwinReading(s.Signal, at, s.Value + s.Noise * (random.NextDouble() * 2 - 1), s.Unit, (int)TelemetryQuality.Good, "bench", false))];
+    }
+
+    private static async Task<List<Asset>> GenerateAssetsAsync(ThreadlineDb db, Plm.PlmCatalog catalog, int count)
+    {
+        var families = new AssetFamilyTable([], catalog);
+        var span = (Now.AddDays(-30) - FirstShipment).TotalDays;
+        var all = new List<Asset>(count);
+        foreach (var batch in Enumerable.Range(0, count).Chunk(5_000))
+        {
+            var assets = batch.Select(i => AssetRules.Register(
+                new NewAsset($"SN{i + 1:000000}", DemoPumpFamily.Pump, null, null, $"acme/site-{i % 3}", FirstShipment.AddDays(span * i / count)),
+                catalog, families, Now)).ToList();
+            await using var context = db.CreateContext();
+            context.ChangeTracker.AutoDetectChangesEnabled = false;
+            context.Assets.AddRange(assets.Select(a => new AssetRow
+            {
+                Id = a.Id, Family = a.Family, Serial = a.Serial.Value, SerialKey = a.Serial.Key, Item = a.Item, Revision = a.Revision,
+                Site = a.Site?.Value, ShipDate = a.ShipDate, RegisteredAt = a.RegisteredAt,
+            }));
+            await context.SaveChangesAsync();
+            all.AddRange(assets);
+        }
+        return all;
+    }
+
+    private static int _timeouts;
+
+    /// <summary>One grain call; a timed-out call is counted rather than ending the run (its twin still applies the readings late).</summary>
+    private static async Task CallAsync(IGrainFactory grains, string id, TwinReading[] readings)
+    {
+        try
+        {
+            await grains.GetGrain<ITwinGrain>(id).ApplyAsync(readings);
+        }
+        catch (TimeoutException)
+        {
+            Interlocked.Increment(ref _timeouts);
+        }
+    }
+
+    private static async Task<int> ActiveTwinsAsync(IGrainFactory grains) =>
+        (await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
+            .Where(s => s.GrainType.Contains(nameof(TwinGrain), StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+
+    private static long Heap()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static long WorkingSet()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+
+    private static string Per(long bytes, int twins) => (bytes / (double)twins).ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Mb(long bytes) => (bytes / 1_048_576.0).ToString("N0", CultureInfo.InvariantCulture);
+
+    private static double Median(List<double> values) => values.Count == 0 ? 0 : values.Order().ElementAt(values.Count / 2);
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+}
