@@ -244,7 +244,9 @@ internal sealed class AssetCache(IAssetLookup lookup, TimeProvider time, TimeSpa
             return cached.Binding;
         }
         var binding = await find(key, ct);
-        if (ttl > TimeSpan.Zero)
+        // A miss is not kept here: the installed base caches its own misses and forgets them when a unit is
+        // registered, so a device seen in quarantine flows as soon as someone registers it.
+        if (ttl > TimeSpan.Zero && binding is not null)
         {
             cache[key] = (binding, now + ttl);
         }

@@ -113,6 +113,20 @@ public sealed class UnsEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QuarantinedUnit_FlowsAsSoonAsItIsRegistered()
+    {
+        var client = await ConnectAsync();
+        const string topic = $"acme/{Site}/PUMP-4720-SN00500-R04/bearing_vibration_x";
+        await PublishAsync(client, topic, Envelope(1.0, "2026-11-23T07:58:00Z"));
+        Assert.Equal(1, (await _server.GetJsonAsync("/api/ingest/stats")).GetProperty("quarantined").GetInt64());
+
+        Assert.Equal("PUMP-4720-SN00500-R04", await RegisterAsync("SN00500", "2026-03-01", "edge-500"));
+        await PublishAsync(client, topic, Envelope(1.1, "2026-11-23T07:59:00Z"));
+
+        Assert.Equal([1.1], await Values("PUMP-4720-SN00500-R04", "bearing_vibration_x"));
+    }
+
+    [Fact]
     public async Task SparkplugDevice_BirthDataAndDeath_LandOnItsAsset_AndAnUnknownAliasAsksForARebirth()
     {
         var watcher = await ConnectAsync();
