@@ -30,11 +30,9 @@ internal static class AssetConfigurationBenchmark
             await RunOnAsync("SQLite", new Dictionary<string, string?> { ["DataDirectory"] = data }, options);
             if (options.PostgresConnectionString is { } server)
             {
-                var database = "threadline_bench_" + Guid.NewGuid().ToString("N")[..8];
-                await Scratch(server, $"CREATE DATABASE {database}");
+                var (database, connection) = await ScratchPostgres.CreateAsync(server);
                 try
                 {
-                    var connection = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
                     await RunOnAsync("PostgreSQL", new Dictionary<string, string?>
                     {
                         ["DataDirectory"] = data, ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = connection,
@@ -42,8 +40,7 @@ internal static class AssetConfigurationBenchmark
                 }
                 finally
                 {
-                    Npgsql.NpgsqlConnection.ClearAllPools();
-                    await Scratch(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                    await ScratchPostgres.DropAsync(server, database);
                 }
             }
         }
@@ -141,13 +138,5 @@ internal static class AssetConfigurationBenchmark
                 yield return child;
             }
         }
-    }
-
-    private static async Task Scratch(string server, string sql)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(server);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -60,7 +60,7 @@ internal static class BomBenchmark
             PostgresBomQuery? postgresQuery = null;
             if (options.PostgresConnectionString is { } admin)
             {
-                (postgresDatabase, var postgres) = await CreatePostgresDatabaseAsync(admin);
+                (postgresDatabase, var postgres) = await ScratchPostgres.CreateAsync(admin);
                 await StoreAndLoadAsync(StorageProviders.Postgres, postgres, folder, product);
                 await using (var connection = new NpgsqlConnection(postgres))
                 {
@@ -93,7 +93,7 @@ internal static class BomBenchmark
             }
             if (postgresDatabase is not null && options.PostgresConnectionString is { } admin)
             {
-                await DropPostgresDatabaseAsync(admin, postgresDatabase);
+                await ScratchPostgres.DropAsync(admin, postgresDatabase);
             }
         }
         return 0;
@@ -223,25 +223,4 @@ internal static class BomBenchmark
 
     private static string Describe(BomQuery query) =>
         $"serial {query.Serial} on {query.At:yyyy-MM-dd}{(query.Lot is null ? "" : $" lot {query.Lot}")}";
-
-    private static async Task<(string Database, string ConnectionString)> CreatePostgresDatabaseAsync(string admin)
-    {
-        var name = "threadline_bench_" + Guid.NewGuid().ToString("N")[..8];
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-        return (name, new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString);
-    }
-
-    private static async Task DropPostgresDatabaseAsync(string admin, string name)
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
 }

@@ -39,7 +39,7 @@ internal static class TimeSeriesBenchmark
             duck.Dispose();
             if (options.PostgresConnectionString is { } admin)
             {
-                (postgresDatabase, var connection) = await CreatePostgresDatabaseAsync(admin);
+                (postgresDatabase, var connection) = await ScratchPostgres.CreateAsync(admin);
                 await using var postgres = new PostgresTelemetryStore(connection, new TelemetryOptions { Store = TelemetryStores.Postgres, ConnectionString = connection });
                 await RunStoreAsync("PostgreSQL", postgres, stream, expected, options);
             }
@@ -50,7 +50,7 @@ internal static class TimeSeriesBenchmark
         {
             if (postgresDatabase is not null)
             {
-                await DropPostgresDatabaseAsync(options.PostgresConnectionString!, postgresDatabase);
+                await ScratchPostgres.DropAsync(options.PostgresConnectionString!, postgresDatabase);
             }
             if (Directory.Exists(folder))
             {
@@ -183,26 +183,5 @@ internal static class TimeSeriesBenchmark
         {
             return "unknown";
         }
-    }
-
-    private static async Task<(string Database, string ConnectionString)> CreatePostgresDatabaseAsync(string admin)
-    {
-        var name = "threadline_bench_" + Guid.NewGuid().ToString("N")[..8];
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-        return (name, new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString);
-    }
-
-    private static async Task DropPostgresDatabaseAsync(string admin, string name)
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
     }
 }

@@ -99,7 +99,7 @@ internal static class TwinsBenchmark
         await DemoPumpFamily.SeedAsync(plm, default);
         var catalog = await plm.CatalogAsync();
         var clock = Stopwatch.StartNew();
-        var assets = await GenerateAssetsAsync(services.GetRequiredService<ThreadlineDb>(), catalog, options.Twins);
+        var assets = await GenerateAssetsAsync(services.GetRequiredService<AssetStore>(), catalog, options.Twins);
         var ids = assets.Select(a => a.Id).ToArray();
         Console.WriteLine($"Generated {ids.Length:N0} pumps ({assets.Count(a => a.Revision == "C"):N0} at revision C, {assets.Count(a => a.Revision == "D"):N0} at D) in {clock.Elapsed.TotalSeconds:0.0} s.");
 
@@ -224,7 +224,7 @@ internal static class TwinsBenchmark
         return [.. Signals.Select(s => new TwinReading(s.Signal, at, s.Value + s.Noise * (random.NextDouble() * 2 - 1), s.Unit, (int)TelemetryQuality.Good, "bench", false))];
     }
 
-    private static async Task<List<Asset>> GenerateAssetsAsync(ThreadlineDb db, Plm.PlmCatalog catalog, int count)
+    private static async Task<List<Asset>> GenerateAssetsAsync(AssetStore store, Plm.PlmCatalog catalog, int count)
     {
         var families = new AssetFamilyTable([], catalog);
         var span = (Now.AddDays(-30) - FirstShipment).TotalDays;
@@ -234,14 +234,7 @@ internal static class TwinsBenchmark
             var assets = batch.Select(i => AssetRules.Register(
                 new NewAsset($"SN{i + 1:000000}", DemoPumpFamily.Pump, null, null, $"acme/site-{i % 3}", FirstShipment.AddDays(span * i / count)),
                 catalog, families, Now)).ToList();
-            await using var context = db.CreateContext();
-            context.ChangeTracker.AutoDetectChangesEnabled = false;
-            context.Assets.AddRange(assets.Select(a => new AssetRow
-            {
-                Id = a.Id, Family = a.Family, Serial = a.Serial.Value, SerialKey = a.Serial.Key, Item = a.Item, Revision = a.Revision,
-                Site = a.Site?.Value, ShipDate = a.ShipDate, RegisteredAt = a.RegisteredAt,
-            }));
-            await context.SaveChangesAsync();
+            await store.InsertAsync(assets, default);
             all.AddRange(assets);
         }
         return all;
