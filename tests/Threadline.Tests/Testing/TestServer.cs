@@ -49,7 +49,10 @@ public sealed class ThreadlineTestServer : IAsyncDisposable
         var dataDirectory = Directory.CreateTempSubdirectory("threadline-test-").FullName;
         var flags = new Dictionary<string, string?> { ["DataDirectory"] = dataDirectory, ["Logging:LogLevel:Default"] = "Warning", ["Mqtt:Port"] = "0",
             // The twin runtime (an Orleans silo) is started by the tests that are about twins, on free ports.
-            ["Twins:Enabled"] = "false", ["Twins:SiloPort"] = "0", ["Twins:GatewayPort"] = "0" };
+            ["Twins:Enabled"] = "false", ["Twins:SiloPort"] = "0", ["Twins:GatewayPort"] = "0",
+            // Most ingestion tests read the store as soon as a QoS 1 publish returns, which is what the acknowledgement
+            // means with Store; the journal's acknowledgement (the product default) is tested on its own (IntakeJournal*Tests).
+            ["Ingestion:AcknowledgeAfter"] = "Store" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             flags[key] = value;

@@ -9,8 +9,10 @@ namespace Threadline.Features.Ingestion;
 /// <summary>
 /// The MQTT 3.1.1 and 5 broker inside the server (Mqtt:Mode = Embedded), MQTTnet's own TCP server run as a hosted
 /// service. Every publish passes through <see cref="IngestionRouter"/> before the broker answers: MQTTnet awaits the
-/// InterceptingPublish handler before it queues the PUBACK, so a QoS 1 publisher is acknowledged only once its point
-/// is stored. Other topics are brokered as usual.
+/// InterceptingPublish handler before it queues the PUBACK, so a QoS 1 publisher is acknowledged only once its points
+/// are durable (on file in the intake journal, or stored, per Ingestion:AcknowledgeAfter). MQTTnet reads a
+/// connection's next publish only after that, which is why the journal, a write to a file, is the default. Other
+/// topics are brokered as usual.
 /// </summary>
 public sealed class EmbeddedBroker(
     IOptions<MqttOptions> options, IngestionRouter router, UnsPublisher publisher, TelemetryWriter writer, SparkplugIngestion sparkplug, ILogger<EmbeddedBroker> logger)

@@ -120,6 +120,26 @@ public sealed class IngestionOptions
 
     /// <summary>Payloads kept as samples per quarantined source. Default 5.</summary>
     public int QuarantineSamples { get; set; } = 5;
+
+    public const string AfterJournal = "Journal";
+    public const string AfterStore = "Store";
+
+    /// <summary>
+    /// What a QoS 1 acknowledgement waits for. "Journal" (default): the point is on file in this server's intake
+    /// journal ({DataDirectory}/intake), survives the server being killed, and reaches the store right after in large
+    /// batches. "Store": the store's commit; slower (one store transaction per round trip of each connection), but
+    /// nothing acknowledged rests on this server's disk, which suits servers that share an external broker and
+    /// PostgreSQL and may be lost for good.
+    /// </summary>
+    public string AcknowledgeAfter { get; set; } = AfterJournal;
+
+    /// <summary>With Journal: fsync the journal before each acknowledgement, so it also survives a power cut. Default false.</summary>
+    public bool JournalFsync { get; set; }
+
+    /// <summary>With Journal: size at which a journal segment file is closed and a new one begun, in MB. Default 64.</summary>
+    public int JournalSegmentMegabytes { get; set; } = 64;
+
+    public bool AcknowledgesAfterJournal => string.Equals(AcknowledgeAfter, AfterJournal, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Rejects bad MQTT, UNS and ingestion settings at start, naming the setting and what it must be.</summary>
@@ -241,6 +261,11 @@ public sealed class IngestionOptionsValidator : IValidateOptions<IngestionOption
         Range(options.DedupWindow, 0, 1_048_576, nameof(options.DedupWindow));
         Range(options.AssetCacheSeconds, 0, 86_400, nameof(options.AssetCacheSeconds));
         Range(options.QuarantineSamples, 0, 100, nameof(options.QuarantineSamples));
+        Range(options.JournalSegmentMegabytes, 1, 4_096, nameof(options.JournalSegmentMegabytes));
+        if (!options.AcknowledgesAfterJournal && !string.Equals(options.AcknowledgeAfter, IngestionOptions.AfterStore, StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"Ingestion:AcknowledgeAfter must be Journal or Store, not '{options.AcknowledgeAfter}'.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

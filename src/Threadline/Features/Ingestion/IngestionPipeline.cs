@@ -238,7 +238,7 @@ public sealed class IngestionPipeline
 /// <summary>
 /// The single entry for every message a broker hands over: size check, then Sparkplug B (spBv1.0/...) or the JSON UNS.
 /// </summary>
-public sealed class IngestionRouter(IngestionPipeline pipeline, SparkplugIngestion sparkplug, IOptions<MqttOptions> mqtt)
+public sealed class IngestionRouter(IngestionPipeline pipeline, SparkplugIngestion sparkplug, TelemetryWriter writer, IOptions<MqttOptions> mqtt)
 {
     private readonly int _maxPayload = mqtt.Value.MaxPayloadBytes;
 
@@ -256,9 +256,28 @@ public sealed class IngestionRouter(IngestionPipeline pipeline, SparkplugIngesti
             return pipeline.DeadLetterAsync(DeadLetterReasons.Oversized, topic, payload, clientId,
                 $"{payload.Length} bytes, more than Mqtt:MaxPayloadBytes = {_maxPayload}", ct);
         }
-        return topic.StartsWith(SparkplugIngestion.TopicPrefix, StringComparison.Ordinal)
+        var accepted = topic.StartsWith(SparkplugIngestion.TopicPrefix, StringComparison.Ordinal)
             ? sparkplug.HandleAsync(topic, payload, clientId, trackDurability, ct)
             : pipeline.AcceptAsync(topic, payload, clientId, trackDurability, ct);
+        if (!trackDurability)
+        {
+            return accepted;
+        }
+        if (accepted.IsCompletedSuccessfully)
+        {
+            // The usual case: no await happened, so the message's points are flushed here, in the publisher's own
+            // call, with one write for all of them.
+            writer.FlushJournal();
+            return accepted;
+        }
+        return FlushAfter(accepted);
+
+        async ValueTask<PendingIngest> FlushAfter(ValueTask<PendingIngest> pending)
+        {
+            var result = await pending;
+            writer.FlushJournal();
+            return result;
+        }
     }
 }
 

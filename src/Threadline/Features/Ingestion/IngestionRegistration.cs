@@ -32,6 +32,11 @@ public static class IngestionRegistration
         services.AddSingleton<Assets.IUnknownTelemetrySources>(sp => sp.GetRequiredService<IngestQuarantine>());
         services.AddSingleton<LatestValues>();
         services.AddSingleton<UnsPublisher>();
+        services.AddSingleton(sp => new IntakeJournal(
+            Path.Combine(sp.GetRequiredService<IOptions<Hosting.HostingPaths>>().Value.DataDirectory, "intake"),
+            sp.GetRequiredService<IOptions<IngestionOptions>>().Value.JournalSegmentMegabytes * 1024L * 1024L,
+            sp.GetRequiredService<IOptions<IngestionOptions>>().Value.JournalFsync,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<IntakeJournal>()));
         services.AddSingleton<TelemetryWriter>();
         services.AddSingleton<IngestionPipeline>();
         services.AddSingleton<SparkplugIngestion>();

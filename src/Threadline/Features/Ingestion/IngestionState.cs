@@ -4,7 +4,11 @@ using Threadline.Telemetry;
 
 namespace Threadline.Features.Ingestion;
 
-/// <summary>Counts by outcome since the server started, as served by GET /api/ingest/stats.</summary>
+/// <summary>
+/// Counts by outcome since the server started, as served by GET /api/ingest/stats. ReplayedFromJournal: points a
+/// killed run had acknowledged and left in its intake journal, stored at this start (ReplayedStored of them were not
+/// stored yet; the rest were).
+/// </summary>
 public sealed record IngestStats(
     long Stored,
     long Duplicate,
@@ -14,13 +18,15 @@ public sealed record IngestStats(
     long Ephemeral,
     long LifecycleEvents,
     long LimitCrossings,
-    long StoreFailures);
+    long StoreFailures,
+    long ReplayedFromJournal,
+    long ReplayedStored);
 
 /// <summary>Thread-safe counters behind <see cref="IngestStats"/>.</summary>
 public sealed class IngestionCounters
 {
     private readonly ConcurrentDictionary<string, long> _deadLettered = new(StringComparer.Ordinal);
-    private long _stored, _duplicate, _outOfOrder, _quarantined, _ephemeral, _lifecycleEvents, _limitCrossings, _storeFailures;
+    private long _stored, _duplicate, _outOfOrder, _quarantined, _ephemeral, _lifecycleEvents, _limitCrossings, _storeFailures, _replayed, _replayedStored;
 
     internal void Stored(AppendResultCounts result)
     {
@@ -43,6 +49,12 @@ public sealed class IngestionCounters
 
     internal void StoreFailures(int points) => Interlocked.Add(ref _storeFailures, points);
 
+    internal void Replayed(long points, long stored)
+    {
+        Interlocked.Add(ref _replayed, points);
+        Interlocked.Add(ref _replayedStored, stored);
+    }
+
     public IngestStats Snapshot() => new(
         Interlocked.Read(ref _stored),
         Interlocked.Read(ref _duplicate),
@@ -52,7 +64,9 @@ public sealed class IngestionCounters
         Interlocked.Read(ref _ephemeral),
         Interlocked.Read(ref _lifecycleEvents),
         Interlocked.Read(ref _limitCrossings),
-        Interlocked.Read(ref _storeFailures));
+        Interlocked.Read(ref _storeFailures),
+        Interlocked.Read(ref _replayed),
+        Interlocked.Read(ref _replayedStored));
 }
 
 internal readonly record struct AppendResultCounts(int Stored, int Duplicates, int OutOfOrder);

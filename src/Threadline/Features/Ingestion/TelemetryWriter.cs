@@ -8,8 +8,11 @@ namespace Threadline.Features.Ingestion;
 
 /// <summary>
 /// The one writer between the pipeline and <see cref="ITelemetryStore"/>: a bounded queue drained in batches, so
-/// many publishers share one append (group commit). A point's completion, when asked for, is signalled only after
-/// the append that holds it has returned, which is what a QoS 1 acknowledgement waits on.
+/// many publishers share one append (group commit). What a QoS 1 acknowledgement waits on depends on
+/// Ingestion:AcknowledgeAfter: with Journal (default) the point is appended to the <see cref="IntakeJournal"/> and
+/// the router flushes it to file before the acknowledgement, and the store gets it afterwards (a failed append is
+/// retried, the point is never dropped); with Store the point's completion is signalled only after the append that
+/// holds it has returned.
 /// </summary>
 public sealed class TelemetryWriter : IHostedService
 {
@@ -20,11 +23,14 @@ public sealed class TelemetryWriter : IHostedService
     private readonly TimeProvider _time;
     private readonly IngestionOptions _options;
     private readonly ILogger<TelemetryWriter> _logger;
+    private readonly IntakeJournal? _journal;
     private Task? _loop;
 
-    public TelemetryWriter(ITelemetryStore store, IngestionCounters counters, TimeProvider time, IOptions<IngestionOptions> options, ILogger<TelemetryWriter> logger)
+    public TelemetryWriter(ITelemetryStore store, IngestionCounters counters, TimeProvider time, IOptions<IngestionOptions> options, ILogger<TelemetryWriter> logger,
+        IntakeJournal? journal = null)
     {
         _store = store;
+        _journal = options.Value.AcknowledgesAfterJournal ? journal ?? throw new InvalidOperationException("Ingestion:AcknowledgeAfter=Journal needs an IntakeJournal.") : null;
         _counters = counters;
         _time = time;
         _options = options.Value;
@@ -42,10 +48,44 @@ public sealed class TelemetryWriter : IHostedService
     /// <summary>Points queued and not yet appended, all clients together.</summary>
     public int Queued => _queue.Reader.Count;
 
+    /// <summary>The intake journal acknowledgements wait on, or null when they wait on the store (Ingestion:AcknowledgeAfter=Store).</summary>
+    public IntakeJournal? Journal => _journal;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _store.InitialiseAsync(cancellationToken);
+        if (_journal is not null)
+        {
+            await ReplayJournalAsync(_journal, cancellationToken);
+            _journal.Open();
+        }
         _loop = Task.Run(RunAsync, CancellationToken.None);
+    }
+
+    /// <summary>Makes the points queued so far durable: on file in the journal. Nothing to do when acknowledgements wait on the store.</summary>
+    public void FlushJournal() => _journal?.Flush();
+
+    /// <summary>
+    /// Stores what a killed server left in its journal before anything new is accepted. Points it had already stored
+    /// come back as duplicates of the store's key and are counted as such.
+    /// </summary>
+    private async Task ReplayJournalAsync(IntakeJournal journal, CancellationToken ct)
+    {
+        var (batches, files, torn) = journal.ReadLeftovers(_options.MaxBatchSize);
+        if (files.Count == 0)
+        {
+            return;
+        }
+        long stored = 0, duplicates = 0, points = 0;
+        foreach (var batch in batches)
+        {
+            var result = await _store.AppendAsync(batch, ct);
+            (stored, duplicates, points) = (stored + result.Stored, duplicates + result.Duplicates, points + batch.Length);
+        }
+        _counters.Replayed(points, stored);
+        IntakeJournal.Discard(files);
+        _logger.LogInformation("Replayed {Points} points from {Files} intake journal segments left by the last run: {Stored} stored now, {Duplicates} were already stored, {Torn} bytes of an unacknowledged last write ignored.",
+            points, files.Count, stored, duplicates, torn);
     }
 
     /// <summary>Stops taking points and appends what is queued: an accepted point is not dropped at shutdown.</summary>
@@ -56,6 +96,8 @@ public sealed class TelemetryWriter : IHostedService
         {
             await _loop.WaitAsync(cancellationToken);
         }
+        // Everything is stored: closing the last segment deletes it.
+        _journal?.Dispose();
     }
 
     /// <summary>
@@ -67,14 +109,17 @@ public sealed class TelemetryWriter : IHostedService
     {
         var slot = _perClient.GetOrAdd(clientId, _ => new SemaphoreSlim(_options.MaxQueuedPerClient, _options.MaxQueuedPerClient));
         await slot.WaitAsync(ct);
-        var done = trackDurability ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        var done = trackDurability && _journal is null ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        var segment = _journal?.Append(point);
         try
         {
-            await _queue.Writer.WriteAsync(new Pending(point, done, slot), ct);
+            await _queue.Writer.WriteAsync(new Pending(point, done, slot, segment), ct);
         }
         catch
         {
             slot.Release();
+            // Never acknowledged; the segment must not wait for it. A replay after a crash would store it, harmlessly.
+            segment?.Stored(1);
             throw;
         }
         return done?.Task ?? Task.CompletedTask;
@@ -105,6 +150,8 @@ public sealed class TelemetryWriter : IHostedService
             }
             if (batch.Count > 0)
             {
+                // QoS 0 points reach the journal file here at the latest (acknowledged ones already are).
+                _journal?.Flush();
                 await AppendAsync(batch);
                 batch.Clear();
             }
@@ -125,6 +172,31 @@ public sealed class TelemetryWriter : IHostedService
         for (var i = 0; i < batch.Count; i++)
         {
             points[i] = batch[i].Point;
+        }
+        var retry = TimeSpan.FromMilliseconds(100);
+        while (_journal is not null)
+        {
+            try
+            {
+                var result = await _store.AppendAsync(points, CancellationToken.None);
+                _counters.Stored(new AppendResultCounts(result.Stored, result.Duplicates, result.OutOfOrder));
+                foreach (var item in batch)
+                {
+                    item.Slot.Release();
+                    item.Segment!.Stored(1);
+                }
+                return;
+            }
+#pragma warning disable CA1031 // The points are acknowledged and in the journal: whatever the store throws, they wait and go again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _logger.LogError(ex, "Appending {Count} telemetry points failed; they are kept in the intake journal and retried in {Delay}.", batch.Count, retry);
+                var wait = Task.Delay(retry, _time);
+                _counters.StoreFailures(batch.Count);
+                await wait;
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
         }
         try
         {
@@ -156,5 +228,5 @@ public sealed class TelemetryWriter : IHostedService
         }
     }
 
-    private readonly record struct Pending(TelemetryPoint Point, TaskCompletionSource? Done, SemaphoreSlim Slot);
+    private readonly record struct Pending(TelemetryPoint Point, TaskCompletionSource? Done, SemaphoreSlim Slot, IntakeJournal.Segment? Segment);
 }

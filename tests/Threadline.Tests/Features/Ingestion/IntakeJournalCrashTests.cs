@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Threadline.Features.Demo;
+using Threadline.Features.Plm;
+using Threadline.Features.Telemetry;
+using Threadline.Testing;
+
+namespace Threadline.Features.Ingestion;
+
+/// <summary>
+/// The QoS 1 guarantee against a real crash: a `threadline serve` process acknowledges points and is killed
+/// (SIGKILL, no shutdown code runs); the next start on the same data folder stores every acknowledged point.
+/// </summary>
+public sealed class IntakeJournalCrashTests
+{
+    private const int Publishers = 4;
+    private const int PointsEach = 250;
+    private const string Signal = "bearing_vibration_x";
+
+    [Fact]
+    public async Task ServerKilledAfterAcknowledging_StoresEveryAcknowledgedPointWhenItStartsAgain()
+    {
+        var data = Directory.CreateTempSubdirectory("threadline-crash-").FullName;
+        try
+        {
+            string asset;
+            await using (var setup = await ThreadlineTestServer.StartAsync(new Dictionary<string, string?> { ["DataDirectory"] = data }))
+            {
+                await DemoPumpFamily.SeedAsync(setup.Services.GetRequiredService<PlmService>(), default);
+                asset = (await ThreadlineTestServer.ExpectSuccess(await setup.PostAsync("/api/assets",
+                    new { serial = "SN00420", item = DemoPumpFamily.Pump, shipDate = "2026-03-01" }))).GetProperty("assetId").GetString()!;
+            }
+
+            var mqttPort = FreePort();
+            using (var server = StartServerProcess(data, mqttPort))
+            {
+                try
+                {
+                    await WaitForListenerAsync(mqttPort, server);
+                    var start = new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.Zero);
+                    await Task.WhenAll(Enumerable.Range(0, Publishers).Select(p => PublishAsync(mqttPort, asset, p, start)));
+                }
+                finally
+                {
+                    server.Kill(entireProcessTree: true);
+                    await server.WaitForExitAsync();
+                }
+            }
+
+            await using var restarted = await ThreadlineTestServer.StartAsync(new Dictionary<string, string?>
+            {
+                ["DataDirectory"] = data, ["Ingestion:AcknowledgeAfter"] = "Journal",
+            });
+            var stats = restarted.Services.GetRequiredService<IngestionCounters>().Snapshot();
+            Assert.True(stats.ReplayedFromJournal > 0, "the killed server had stored everything: the journal was not exercised");
+            var stored = await restarted.Services.GetRequiredService<ITelemetryStore>().ReadRawAsync(
+                asset, Signal, new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero), default);
+            Assert.Equal(Publishers * PointsEach, stored.Count);
+            Assert.Equal(Publishers * PointsEach, stored.Select(p => p.Timestamp).Distinct().Count());
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static Process StartServerProcess(string data, int mqttPort)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "threadline.dll"), "serve", "--data", data, "--urls", "http://127.0.0.1:0",
+                "--mqtt-port", mqttPort.ToString(CultureInfo.InvariantCulture) },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["Twins__Enabled"] = "false";
+        info.Environment["Demo__Simulate"] = "false";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The writer holds what it drains for 10 s before it appends, so acknowledged points are still only in the
+        // journal when the process is killed, however fast the store is.
+        info.Environment["Ingestion__BatchLingerMilliseconds"] = "10000";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task PublishAsync(int port, string asset, int publisher, DateTimeOffset start)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId($"crash-test-{publisher}").Build());
+        var topic = $"threadline/acme-water/porto-east/{asset}/{Signal}";
+        for (var i = 0; i < PointsEach; i++)
+        {
+            var at = start.AddMilliseconds((publisher * PointsEach) + i).ToString("O", CultureInfo.InvariantCulture);
+            var payload = $$$"""{"timestamp":"{{{at}}}","source":{"device_id":"crash-{{{publisher}}}"},"measurement":{"value":1.5,"unit":"mm/s","quality":"Good"}}""";
+            var result = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Encoding.UTF8.GetBytes(payload))
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            Assert.True(result.IsSuccess, $"publish {i} of {publisher} was not acknowledged: {result.ReasonCode}");
+        }
+    }
+
+    private static async Task WaitForListenerAsync(int port, Process server)
+    {
+        // A real process starting: polling its port, bounded, is the only signal there is.
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Assert.False(server.HasExited, $"threadline serve exited with {(server.HasExited ? server.ExitCode : 0)}");
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        throw new TimeoutException($"threadline serve did not listen on MQTT port {port} within 60 s");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
