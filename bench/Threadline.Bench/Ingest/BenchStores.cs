@@ -48,13 +48,24 @@ internal sealed class MeasuredStore(ITelemetryStore inner) : ITelemetryStore, ID
 
     public string InnerName => inner.GetType().Name;
 
+    /// <summary>When set, the moment (Stopwatch ticks) each point's append returned, by (source, timestamp): publish-to-stored latency.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<(string Source, long Ticks), long>? StoredAt { get; set; }
+
     public Task InitialiseAsync(CancellationToken cancellationToken) => inner.InitialiseAsync(cancellationToken);
 
     public async Task<AppendResult> AppendAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
         var result = await inner.AppendAsync(points, cancellationToken);
-        var ticks = Stopwatch.GetTimestamp() - start;
+        var end = Stopwatch.GetTimestamp();
+        var ticks = end - start;
+        if (StoredAt is { } storedAt)
+        {
+            foreach (var point in points)
+            {
+                storedAt.TryAdd((point.Source, point.Timestamp.UtcTicks), end);
+            }
+        }
         lock (_lock)
         {
             _appends.Add((points.Count, start, ticks));

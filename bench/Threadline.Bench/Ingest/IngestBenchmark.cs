@@ -68,11 +68,21 @@ internal static class IngestBenchmark
                     Console.WriteLine();
                     Console.WriteLine($"== {workload.Name} == store {store.InnerName}; {jsonAssets.Count + sparkplugAssets.Count} assets registered through InstalledBaseService ({DemoPumpFamily.Pump}); " +
                         $"Ingestion:DedupWindow {app.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.DedupWindow}");
-                    await check.RunAsync($"{workload.Name} warm-up", births, () => RunPhaseAsync("warm-up", port, workload, opts with { Messages = Math.Max(options.Publishers, messages / 10) }, rate: null));
-                    var saturation = await check.RunAsync($"{workload.Name} saturation", births, () => RunPhaseAsync("Threadline saturation", port, workload, opts, rate: null));
+                    // With the journal a PUBACK no longer means stored: every ingested phase ends when the server has
+                    // counted each point stored, and publish-to-stored is read from the store's own append times.
+                    Func<Task> AllStored(IngestBenchmarkOptions phase)
+                    {
+                        var now = counters.Snapshot();
+                        var target = now.Stored + now.Duplicate + births + phase.Messages / options.Publishers * options.Publishers * workload.PointsPerMessage;
+                        return () => WaitStoredAsync(counters, target);
+                    }
+                    var warmUp = opts with { Messages = Math.Max(options.Publishers, messages / 10) };
+                    await check.RunAsync($"{workload.Name} warm-up", births, () => RunPhaseAsync("warm-up", port, workload, warmUp, rate: null, delivered: AllStored(warmUp)));
+                    var saturation = await check.RunAsync($"{workload.Name} saturation", births, () => RunPhaseAsync("Threadline saturation", port, workload, opts, rate: null, delivered: AllStored(opts)));
                     var half = saturation.MessageRate / 2;
+                    var halfRate = opts with { Messages = Math.Max(options.Publishers, (int)(half * options.LatencySeconds)) };
                     var latency = await check.RunAsync($"{workload.Name} half rate", births, () => RunPhaseAsync("Threadline at half rate", port, workload,
-                        opts with { Messages = Math.Max(options.Publishers, (int)(half * options.LatencySeconds)) }, rate: half));
+                        halfRate, rate: half, delivered: AllStored(halfRate), stored: store));
                     // The same broker and load on a topic outside the UNS and spBv1.0: what the pipeline costs on top of MQTTnet.
                     var brokerOnly = await RunPhaseAsync("embedded broker only (topic not ingested)", port, workload, opts, rate: null, topicRoot: NotIngested);
                     await check.ReadBackAsync(kind == "json" ? jsonAssets[0] : sparkplugAssets[0],
@@ -82,8 +92,8 @@ internal static class IngestBenchmark
                     Console.WriteLine($"({stats.Stored:N0} stored over {series:N0} series: {stats.Stored / (double)series:N1} a series on average.)");
                     Console.WriteLine($"Server counters: stored {stats.Stored:N0}, duplicate {stats.Duplicate:N0}, dead-lettered {stats.DeadLettered.Values.Sum():N0}, " +
                         $"quarantined {stats.Quarantined:N0}, limit crossings {stats.LimitCrossings:N0}, store failures {stats.StoreFailures:N0}");
-                    rows.Add($"| Threadline → {store.InnerName}, {workload.Name}, QoS 1 | {saturation.MessageRate:N0} | {saturation.PointRate:N0} | {Ms(latency.P50)} at {latency.PointRate:N0} points/s | {Ms(latency.P99)} |");
-                    rows.Add($"| Threadline embedded broker alone, same messages, not ingested | {brokerOnly.MessageRate:N0} | {brokerOnly.PointRate:N0} | – | – |");
+                    rows.Add($"| Threadline → {store.InnerName}, {workload.Name}, QoS 1 | {saturation.MessageRate:N0} | {saturation.PointRate:N0} | {Ms(latency.StoredP50)} at {latency.PointRate:N0} points/s | {Ms(latency.StoredP99)} | {Ms(latency.P50)} / {Ms(latency.P99)} |");
+                    rows.Add($"| Threadline embedded broker alone, same messages, not ingested | {brokerOnly.MessageRate:N0} | {brokerOnly.PointRate:N0} | – | – | – |");
                     // QoS 0, as Sparkplug asks for DATA: the broker does not wait for the store, so a connection is not
                     // held to one message per append. The phase ends when the server counted every point stored.
                     workload.DataQos = MqttQualityOfServiceLevel.AtMostOnce;
@@ -91,12 +101,12 @@ internal static class IngestBenchmark
                     var qos0 = await check.RunAsync($"{workload.Name} QoS 0 saturation", births, () => RunPhaseAsync("Threadline saturation at QoS 0", port, workload, opts, rate: null,
                         delivered: () => WaitStoredAsync(counters, storedBefore + duplicatesBefore + births + opts.Messages / options.Publishers * options.Publishers * workload.PointsPerMessage)));
                     workload.DataQos = MqttQualityOfServiceLevel.AtLeastOnce;
-                    rows.Add($"| Threadline → {store.InnerName}, {workload.Name}, QoS 0 (until the server counted every point stored) | {qos0.MessageRate:N0} | {qos0.PointRate:N0} | – | – |");
+                    rows.Add($"| Threadline → {store.InnerName}, {workload.Name}, QoS 0 (until the server counted every point stored) | {qos0.MessageRate:N0} | {qos0.PointRate:N0} | – | – | – |");
                     if (options.Store == "memory")
                     {
                         // The pipeline without MQTT: what the broker costs, and what the pipeline alone can do on this machine.
                         var direct = await check.RunAsync($"{workload.Name} direct", births, () => RunDirectAsync(app.Services.GetRequiredService<IngestionRouter>(), workload, opts));
-                        rows.Add($"| IngestionRouter called directly (no MQTT; one message at a time per publisher, as the broker does) → {store.InnerName} | {direct.MessageRate:N0} | {direct.PointRate:N0} | – | – |");
+                        rows.Add($"| IngestionRouter called directly (no MQTT; one message at a time per publisher, as the broker does) → {store.InnerName} | {direct.MessageRate:N0} | {direct.PointRate:N0} | – | – | – |");
                     }
                 }
                 finally
@@ -108,7 +118,7 @@ internal static class IngestBenchmark
                 {
                     var workload = kind == "json" ? (Workload)new JsonWorkload(jsonTopicsAssets, Site) : sparkplug;
                     var ceiling = await RunMosquittoCeilingAsync(options with { Messages = messages }, workload);
-                    rows.Add($"| Mosquitto → one plain MQTTnet subscriber, same messages, no processing (ceiling) | {ceiling.MessageRate:N0} | {ceiling.PointRate:N0} | – | – |");
+                    rows.Add($"| Mosquitto → one plain MQTTnet subscriber, same messages, no processing (ceiling) | {ceiling.MessageRate:N0} | {ceiling.PointRate:N0} | – | – | – |");
                 }
                 else
                 {
@@ -131,8 +141,8 @@ internal static class IngestBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"Load average at the end: {LoadAverage()}");
-        Console.WriteLine("| Path | Messages/s at saturation | Points/s at saturation | p50 publish-to-stored | p99 publish-to-stored |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine("| Path | Messages/s at saturation | Points/s at saturation | p50 publish-to-stored | p99 publish-to-stored | publish-to-PUBACK p50 / p99 at half rate |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         rows.ForEach(Console.WriteLine);
         foreach (var failure in failures)
         {
@@ -187,7 +197,7 @@ internal static class IngestBenchmark
         return (json, sparkplug);
     }
 
-    internal sealed record PhaseResult(int Messages, int Points, long Start, TimeSpan Elapsed, double P50, double P99)
+    internal sealed record PhaseResult(int Messages, int Points, long Start, TimeSpan Elapsed, double P50, double P99, double StoredP50 = double.NaN, double StoredP99 = double.NaN)
     {
         public double MessageRate => Messages / Elapsed.TotalSeconds;
 
@@ -203,8 +213,13 @@ internal static class IngestBenchmark
     /// total rate. With <paramref name="delivered"/>, the phase ends when it completes (a subscriber got everything).
     /// </summary>
     private static async Task<PhaseResult> RunPhaseAsync(string name, int port, Workload workload, IngestBenchmarkOptions options, double? rate,
-        string topicRoot = "", Func<Task>? delivered = null)
+        string topicRoot = "", Func<Task>? delivered = null, MeasuredStore? stored = null)
     {
+        var storedAt = new System.Collections.Concurrent.ConcurrentDictionary<(string Source, long Ticks), long>();
+        if (stored is not null)
+        {
+            stored.StoredAt = storedAt;
+        }
         var clients = await ConnectAsync(port, options.Publishers, "pub");
         try
         {
@@ -223,6 +238,7 @@ internal static class IngestBenchmark
                 }
             }));
             var latencies = new long[perPublisher * options.Publishers];
+            var sentAt = new long[latencies.Length];
             var interval = rate is { } r ? Stopwatch.Frequency * options.Publishers / r : 0;
             var start = Stopwatch.GetTimestamp();
             await Task.WhenAll(clients.Select((client, p) => Task.Run(async () =>
@@ -243,6 +259,7 @@ internal static class IngestBenchmark
                     var slot = p * perPublisher + i;
                     var message = workload.Next(p, first + i, topicRoot);
                     var sent = Stopwatch.GetTimestamp();
+                    sentAt[slot] = sent;
                     inFlight.Add(client.PublishAsync(message).ContinueWith(t =>
                     {
                         latencies[slot] = Stopwatch.GetTimestamp() - sent;
@@ -261,14 +278,31 @@ internal static class IngestBenchmark
             }
             var elapsed = Stopwatch.GetElapsedTime(start);
             Array.Sort(latencies);
-            double Rank(double q) => latencies[Math.Clamp((int)Math.Ceiling(q * latencies.Length) - 1, 0, latencies.Length - 1)] * 1000.0 / Stopwatch.Frequency;
-            var result = new PhaseResult(latencies.Length, latencies.Length * workload.PointsPerMessage, start, elapsed, Rank(0.5), Rank(0.99));
+            static double Rank(long[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)] * 1000.0 / Stopwatch.Frequency;
+            var toStored = Array.Empty<long>();
+            if (stored is not null)
+            {
+                toStored = [.. Enumerable.Range(0, latencies.Length).Select(slot =>
+                    storedAt.TryGetValue(workload.Key(slot / perPublisher, first + slot % perPublisher), out var at) ? at - sentAt[slot] : long.MaxValue)];
+                Array.Sort(toStored);
+                if (toStored.Length > 0 && toStored[^1] == long.MaxValue)
+                {
+                    throw new InvalidOperationException($"{name}: {toStored.Count(t => t == long.MaxValue)} messages have no stored time.");
+                }
+            }
+            var result = new PhaseResult(latencies.Length, latencies.Length * workload.PointsPerMessage, start, elapsed, Rank(latencies, 0.5), Rank(latencies, 0.99),
+                Rank(toStored, 0.5), Rank(toStored, 0.99));
             Console.WriteLine($"{name}: {result.Messages:N0} messages, {result.Points:N0} points in {elapsed.TotalSeconds:0.00} s = {result.MessageRate:N0} messages/s, " +
-                $"{result.PointRate:N0} points/s; publish-to-ack p50 {Ms(result.P50)} p99 {Ms(result.P99)}; load average {LoadAverage()}");
+                $"{result.PointRate:N0} points/s; publish-to-ack p50 {Ms(result.P50)} p99 {Ms(result.P99)}" +
+                (stored is null ? "" : $"; publish-to-stored p50 {Ms(result.StoredP50)} p99 {Ms(result.StoredP99)}") + $"; load average {LoadAverage()}");
             return result;
         }
         finally
         {
+            if (stored is not null)
+            {
+                stored.StoredAt = null;
+            }
             await DisconnectAsync(clients);
         }
     }

@@ -39,6 +39,9 @@ internal abstract class Workload
 
     public abstract MqttApplicationMessage Next(int publisher, long index, string topicRoot);
 
+    /// <summary>The (source, timestamp ticks) the store sees for the message <see cref="Next"/> makes with these arguments.</summary>
+    public abstract (string Source, long Ticks) Key(int publisher, long index);
+
     protected static ulong UnixMs(long index) => (ulong)Origin.AddMilliseconds(index).ToUnixTimeMilliseconds();
 }
 
@@ -56,6 +59,8 @@ internal sealed class JsonWorkload(IReadOnlyList<string> assetIds, string site) 
     public override bool IsData(string topic) => true;
 
     public static string DeviceId(int publisher) => $"bench-dev-{publisher}";
+
+    public override (string Source, long Ticks) Key(int publisher, long index) => (DeviceId(publisher), Origin.AddMilliseconds(index).UtcTicks);
 
     public override MqttApplicationMessage Next(int publisher, long index, string topicRoot)
     {
@@ -115,6 +120,9 @@ internal sealed class SparkplugWorkload : Workload
     public static string IotDeviceId(int publisher, int device) => $"{Group}/{EdgeNode(publisher)}/{Device(device)}";
 
     /// <summary>The signal a metric is stored under: the last '/' segment of its name.</summary>
+    public override (string Source, long Ticks) Key(int publisher, long index) =>
+        (IotDeviceId(publisher, (int)(index % _devices)), Origin.AddMilliseconds(index).UtcTicks);
+
     public string Signal(int metric) => _metricNames[metric][(_metricNames[metric].LastIndexOf('/') + 1)..];
 
     public override IReadOnlyList<MqttApplicationMessage> Open(int publisher, long birthIndex, string topicRoot)

@@ -11,6 +11,17 @@ namespace Threadline.Features.Telemetry;
 /// runs are written together in the next one (<see cref="GroupCommit"/>), committed (WAL flushed) before
 /// <see cref="AppendAsync"/> returns. Reads use their own connections and see the last committed transaction.
 /// </summary>
+/// <remarks>
+/// The raw table has no key index: DuckDB keeps an ART index in memory and checks it row by row, which cost more
+/// than the rest of an append and grows with the table. Identity (series, timestamp) is kept by the writer instead:
+/// a point newer than its series' newest cannot be stored already and is appended as it is; only an older point
+/// (late, or resent) is looked up, within the time span of the late points of the transaction. Files made before
+/// this change keep their primary key, which the same writes respect.
+/// Rollups are written the same way, without an upsert: each transaction appends its statistics per (series, bucket)
+/// as a fragment, reads merge the fragments of a bucket (mergeable statistics, <see cref="TelemetryRollups.Merge"/>),
+/// and compaction folds the fragments of each bucket into one row once enough have accumulated and at every
+/// retention pass. An upsert on DuckDB's key index cost more than half of each transaction.
+/// </remarks>
 public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
 {
     private const string Schema = """
@@ -18,20 +29,20 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
             id INTEGER PRIMARY KEY, asset_id VARCHAR NOT NULL, signal VARCHAR NOT NULL, UNIQUE (asset_id, signal));
         CREATE TABLE IF NOT EXISTS telemetry_raw (
             series_id INTEGER NOT NULL, ts TIMESTAMP NOT NULL, value DOUBLE NOT NULL, unit VARCHAR, quality UTINYINT NOT NULL,
-            source VARCHAR NOT NULL, seq BIGINT, stamped_on_arrival BOOLEAN NOT NULL, PRIMARY KEY (series_id, ts));
+            source VARCHAR NOT NULL, seq BIGINT, stamped_on_arrival BOOLEAN NOT NULL);
         CREATE TABLE IF NOT EXISTS telemetry_rollup_1m (
             series_id INTEGER NOT NULL, bucket TIMESTAMP NOT NULL, n BIGINT NOT NULL, min DOUBLE NOT NULL, max DOUBLE NOT NULL,
-            mean DOUBLE NOT NULL, m2 DOUBLE NOT NULL, PRIMARY KEY (series_id, bucket));
+            mean DOUBLE NOT NULL, m2 DOUBLE NOT NULL);
         CREATE TABLE IF NOT EXISTS telemetry_rollup_1h (
             series_id INTEGER NOT NULL, bucket TIMESTAMP NOT NULL, n BIGINT NOT NULL, min DOUBLE NOT NULL, max DOUBLE NOT NULL,
-            mean DOUBLE NOT NULL, m2 DOUBLE NOT NULL, PRIMARY KEY (series_id, bucket));
-        CREATE TEMP TABLE IF NOT EXISTS stage_raw AS SELECT * FROM telemetry_raw LIMIT 0;
+            mean DOUBLE NOT NULL, m2 DOUBLE NOT NULL);
+        CREATE TEMP TABLE IF NOT EXISTS stage_late (series_id INTEGER NOT NULL, ts TIMESTAMP NOT NULL);
         CREATE TEMP TABLE IF NOT EXISTS stage_rollup_1m AS SELECT * FROM telemetry_rollup_1m LIMIT 0;
         CREATE TEMP TABLE IF NOT EXISTS stage_rollup_1h AS SELECT * FROM telemetry_rollup_1h LIMIT 0;
         """;
 
     // Bounds one group commit, so that a backlog is written in transactions of bounded size and memory.
-    private const int MaxPointsPerTransaction = 50_000;
+    private const int MaxPointsPerTransaction = 100_000;
 
     private readonly string _connectionString;
     private readonly TelemetryOptions _options;
@@ -41,6 +52,11 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
     private readonly GroupCommit _groupCommit;
     private DuckDBConnection? _writer;
     private int _lastSeriesId;
+    private readonly RollupFragments _minuteFragments = new("telemetry_rollup_1m");
+    private readonly RollupFragments _hourFragments = new("telemetry_rollup_1h");
+
+    // Fragments appended since the last compaction, all tiers: past this, the next append compacts them.
+    private const int CompactionThreshold = 50_000;
 
     public DuckDbTelemetryStore(string file, TelemetryOptions options)
     {
@@ -68,6 +84,7 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
             var writer = new DuckDBConnection(_connectionString);
             writer.Open();
             Execute(writer, Schema);
+            DropRollupKeys(writer);
             using (var series = writer.CreateCommand())
             {
                 series.CommandText = "SELECT id, asset_id, signal FROM telemetry_series";
@@ -138,26 +155,40 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
                 appender.CreateRow().AppendValue((int?)id).AppendValue(assetId).AppendValue(signal).EndRow();
             }
         }
-        using (var appender = writer.CreateAppender("stage_raw"))
+        // Fresh points (newer than their series' newest) go straight in; late ones are checked against the table first.
+        var fresh = new List<StagedPoint>();
+        var late = new List<StagedPoint>();
+        foreach (var staged in batches.SelectMany(b => b.Points))
+        {
+            (_newest.TryGetValue(staged.SeriesId, out var newestTicks) && staged.Timestamp.Ticks <= newestTicks ? late : fresh).Add(staged);
+        }
+        var stored = new HashSet<(int, long)>(seen.Count);
+        foreach (var staged in fresh)
+        {
+            stored.Add((staged.SeriesId, staged.Timestamp.Ticks));
+        }
+        if (late.Count > 0)
+        {
+            var existing = ExistingRows(writer, late);
+            foreach (var staged in late)
+            {
+                if (!existing.Contains((staged.SeriesId, staged.Timestamp.Ticks)))
+                {
+                    fresh.Add(staged);
+                    stored.Add((staged.SeriesId, staged.Timestamp.Ticks));
+                }
+            }
+        }
+        using (var appender = writer.CreateAppender("telemetry_raw"))
         {
             // Nullable casts on purpose: AppendValue(int) binds to the generic enum overload and writes garbage.
-            foreach (var staged in batches.SelectMany(b => b.Points))
+            foreach (var staged in fresh)
             {
                 var p = staged.Point;
                 appender.CreateRow()
                     .AppendValue((int?)staged.SeriesId).AppendValue((DateTime?)staged.Timestamp).AppendValue((double?)p.Value)
                     .AppendValue(p.Unit).AppendValue((byte?)p.Quality).AppendValue(p.Source).AppendValue(p.Seq)
                     .AppendValue((bool?)p.StampedOnArrival).EndRow();
-            }
-        }
-        var stored = new HashSet<(int, long)>(seen.Count);
-        using (var insert = writer.CreateCommand())
-        {
-            insert.CommandText = "INSERT INTO telemetry_raw SELECT * FROM stage_raw ON CONFLICT DO NOTHING RETURNING series_id, ts";
-            using var reader = insert.ExecuteReader();
-            while (reader.Read())
-            {
-                stored.Add((reader.GetInt32(0), reader.GetDateTime(1).Ticks));
             }
         }
         var newest = new Dictionary<int, long>();
@@ -171,16 +202,13 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         var minutes = new Dictionary<(int, long), RollupStatistics>();
         var hours = new Dictionary<(int, long), RollupStatistics>();
         var results = batches.Select(b => b.Account(stored, newest, minutes, hours)).ToArray();
-        StageRollups(writer, "stage_rollup_1m", TelemetryBatch.Sorted(minutes));
-        StageRollups(writer, "stage_rollup_1h", TelemetryBatch.Sorted(hours));
-        Execute(writer, $"""
-            DELETE FROM stage_raw;
-            {Upsert("telemetry_rollup_1m", "stage_rollup_1m")}
-            {Upsert("telemetry_rollup_1h", "stage_rollup_1h")}
-            DELETE FROM stage_rollup_1m;
-            DELETE FROM stage_rollup_1h;
-            """);
+        var minuteDeltas = TelemetryBatch.Sorted(minutes);
+        var hourDeltas = TelemetryBatch.Sorted(hours);
+        AppendRollups(writer, "telemetry_rollup_1m", minuteDeltas);
+        AppendRollups(writer, "telemetry_rollup_1h", hourDeltas);
         transaction.Commit();
+        _minuteFragments.Written(minuteDeltas);
+        _hourFragments.Written(hourDeltas);
 
         foreach (var (key, id) in newSeries)
         {
@@ -191,7 +219,43 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         {
             _newest[id] = ticks;
         }
+        if (_minuteFragments.Count + _hourFragments.Count >= CompactionThreshold)
+        {
+            Compact(writer);
+        }
         return Task.FromResult(results);
+    }
+
+    /// <summary>
+    /// Which of <paramref name="late"/> the table already holds. The time bounds let DuckDB skip every row group
+    /// outside the late points' span (rows arrive roughly in time order, so its zone maps on ts are tight).
+    /// </summary>
+    private static HashSet<(int, long)> ExistingRows(DuckDBConnection writer, List<StagedPoint> late)
+    {
+        using (var appender = writer.CreateAppender("stage_late"))
+        {
+            foreach (var staged in late)
+            {
+                appender.CreateRow().AppendValue((int?)staged.SeriesId).AppendValue((DateTime?)staged.Timestamp).EndRow();
+            }
+        }
+        var existing = new HashSet<(int, long)>();
+        using (var query = writer.CreateCommand())
+        {
+            query.CommandText = """
+                SELECT r.series_id, r.ts FROM telemetry_raw r JOIN stage_late s ON r.series_id = s.series_id AND r.ts = s.ts
+                WHERE r.ts BETWEEN $from AND $to
+                """;
+            query.Parameters.Add(new DuckDBParameter("from", late.Min(p => p.Timestamp)));
+            query.Parameters.Add(new DuckDBParameter("to", late.Max(p => p.Timestamp)));
+            using var reader = query.ExecuteReader();
+            while (reader.Read())
+            {
+                existing.Add((reader.GetInt32(0), reader.GetDateTime(1).Ticks));
+            }
+        }
+        Execute(writer, "DELETE FROM stage_late");
+        return existing;
     }
 
     public Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
@@ -276,6 +340,7 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
                 command.ExecuteNonQuery();
                 transaction.Commit();
             }
+            Compact(writer);
             // A series whose newest point fell out has no raw point left; one whose newest survived keeps it.
             foreach (var id in _newest.Where(n => n.Value < raw.Ticks).Select(n => n.Key).ToList())
             {
@@ -306,20 +371,88 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
 
     private static string RollupTable(RollupTier tier) => tier == RollupTier.Hour ? "telemetry_rollup_1h" : "telemetry_rollup_1m";
 
-    // Chan et al. merge of the stored bucket (t) with the batch's delta (excluded); every right-hand side reads the old row.
-    private static string Upsert(string table, string stage) => $"""
-        INSERT INTO {table} SELECT * FROM {stage} ON CONFLICT DO UPDATE SET
-            n = {table}.n + excluded.n,
-            min = least({table}.min, excluded.min),
-            max = greatest({table}.max, excluded.max),
-            mean = {table}.mean + (excluded.mean - {table}.mean) * excluded.n / ({table}.n + excluded.n),
-            m2 = {table}.m2 + excluded.m2
-                + (excluded.mean - {table}.mean) * (excluded.mean - {table}.mean) * {table}.n * excluded.n / ({table}.n + excluded.n);
-        """;
-
-    private static void StageRollups(DuckDBConnection writer, string stage, List<RollupDelta> deltas)
+    /// <summary>
+    /// Folds each bucket's fragments into one row (Chan et al.: n and the means add up, m2 gains each fragment's
+    /// spread around the merged mean), for the buckets written since the last compaction.
+    /// </summary>
+    private void Compact(DuckDBConnection writer)
     {
-        using var appender = writer.CreateAppender(stage);
+        foreach (var fragments in new[] { _minuteFragments, _hourFragments })
+        {
+            if (fragments.Since is not { } since)
+            {
+                continue;
+            }
+            var table = fragments.Table;
+            using (var transaction = writer.BeginTransaction())
+            {
+                using var command = writer.CreateCommand();
+                command.CommandText = $"""
+                    CREATE TEMP TABLE compacted AS
+                    WITH grouped AS (
+                        SELECT series_id, bucket, sum(n) AS n, min(min) AS min, max(max) AS max, sum(n * mean) / sum(n) AS mean
+                        FROM {table} WHERE bucket >= $since GROUP BY series_id, bucket HAVING count(*) > 1)
+                    SELECT g.series_id, g.bucket, g.n, g.min, g.max, g.mean, sum(t.m2 + t.n * (t.mean - g.mean) * (t.mean - g.mean)) AS m2
+                    FROM grouped g JOIN {table} t ON t.series_id = g.series_id AND t.bucket = g.bucket
+                    WHERE t.bucket >= $since
+                    GROUP BY g.series_id, g.bucket, g.n, g.min, g.max, g.mean;
+                    DELETE FROM {table} t USING compacted c WHERE t.series_id = c.series_id AND t.bucket = c.bucket AND t.bucket >= $since;
+                    INSERT INTO {table} SELECT series_id, bucket, n, min, max, mean, m2 FROM compacted;
+                    DROP TABLE compacted;
+                    """;
+                command.Parameters.Add(new DuckDBParameter("since", since));
+                command.ExecuteNonQuery();
+                transaction.Commit();
+            }
+            fragments.Compacted();
+        }
+    }
+
+    /// <summary>Files made before rollups were appended as fragments have a primary key on them, which fragments would break: the tables are copied without it, once.</summary>
+    private static void DropRollupKeys(DuckDBConnection writer)
+    {
+        foreach (var table in new[] { "telemetry_rollup_1m", "telemetry_rollup_1h" })
+        {
+            using var check = writer.CreateCommand();
+            check.CommandText = $"SELECT count(*) FROM duckdb_constraints() WHERE table_name = '{table}' AND constraint_type = 'PRIMARY KEY'";
+            if (Convert.ToInt64(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                continue;
+            }
+            using var transaction = writer.BeginTransaction();
+            Execute(writer, $"""
+                CREATE TABLE {table}_unkeyed AS SELECT * FROM {table};
+                DROP TABLE {table};
+                ALTER TABLE {table}_unkeyed RENAME TO {table};
+                """);
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>How many rollup fragments a tier holds since its last compaction, and the earliest bucket they touch.</summary>
+    private sealed class RollupFragments(string table)
+    {
+        public string Table { get; } = table;
+
+        public int Count { get; private set; }
+
+        public DateTime? Since { get; private set; }
+
+        public void Written(List<RollupDelta> deltas)
+        {
+            foreach (var delta in deltas)
+            {
+                Since = Since is { } since && since <= delta.Bucket ? since : delta.Bucket;
+            }
+            Count += deltas.Count;
+        }
+
+        public void Compacted() => (Count, Since) = (0, null);
+    }
+
+    private static void AppendRollups(DuckDBConnection writer, string table, List<RollupDelta> deltas)
+    {
+        using var appender = writer.CreateAppender(table);
         foreach (var delta in deltas)
         {
             var s = delta.Stats;

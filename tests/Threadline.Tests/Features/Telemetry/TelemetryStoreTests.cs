@@ -237,7 +237,7 @@ public abstract class TelemetryStoreTests : IAsyncLifetime
         Assert.Equal(distinct.Count, total);
     }
 
-    private static void AssertBuckets(IReadOnlyList<TelemetryPoint> points, TimeSpan step, IReadOnlyList<TelemetryBucket> buckets)
+    protected static void AssertBuckets(IReadOnlyList<TelemetryPoint> points, TimeSpan step, IReadOnlyList<TelemetryBucket> buckets)
     {
         var expected = points
             .GroupBy(p => new DateTimeOffset(p.Timestamp.UtcTicks - ((p.Timestamp.UtcTicks - DateTime.UnixEpoch.Ticks) % step.Ticks), TimeSpan.Zero))
@@ -285,6 +285,70 @@ public sealed class TelemetryStoreOnDuckDbTests : TelemetryStoreTests
         Assert.Equal(2, (await second.ReadRollupAsync("PUMP-1", "temperature", T0, T0.AddHours(1), TimeSpan.FromHours(1), default)).Single().Count);
         Assert.Single(await second.ReadRawAsync("PUMP-1", "pressure", T0, T0.AddHours(1), default));
         Assert.True(File.Exists(Path.Combine(_folder, "telemetry.duckdb")));
+    }
+
+    [Fact]
+    public async Task RollupFragmentsOfManyAppends_CompactToOneRowABucket_WithTheSameStatistics()
+    {
+        var store = await OpenAsync();
+        var random = new Random(11);
+        var points = Enumerable.Range(0, 1800).Select(i => Point(T0.AddSeconds(2 * i), 1000 + (random.NextDouble() * 5))).ToList();
+        foreach (var chunk in points.OrderBy(_ => random.Next()).Chunk(45))
+        {
+            await store.AppendAsync(chunk, default);
+        }
+        var before = await store.ReadRollupAsync("PUMP-1", "temperature", T0, T0.AddHours(1), TimeSpan.FromMinutes(1), default);
+        Assert.True(RollupRows("telemetry_rollup_1m") > 60, "each append should have left its own fragments");
+
+        await store.ApplyRetentionAsync(T0.AddHours(1), default);
+
+        Assert.Equal(60, RollupRows("telemetry_rollup_1m"));
+        Assert.Equal(1, RollupRows("telemetry_rollup_1h"));
+        var after = await store.ReadRollupAsync("PUMP-1", "temperature", T0, T0.AddHours(1), TimeSpan.FromMinutes(1), default);
+        Assert.Equal(before.Select(b => (b.Start, b.Count, b.Min, b.Max)), after.Select(b => (b.Start, b.Count, b.Min, b.Max)));
+        AssertBuckets(points, TimeSpan.FromMinutes(1), after);
+        AssertBuckets(points, TimeSpan.FromHours(1), await store.ReadRollupAsync("PUMP-1", "temperature", T0, T0.AddHours(1), TimeSpan.FromHours(1), default));
+    }
+
+    [Fact]
+    public async Task FileWithKeyedRollupTables_IsMigratedAndKeepsItsBuckets()
+    {
+        var file = Path.Combine(_folder, "telemetry.duckdb");
+        using (var old = new DuckDB.NET.Data.DuckDBConnection($"Data Source={file}"))
+        {
+            old.Open();
+            using var command = old.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE telemetry_series (id INTEGER PRIMARY KEY, asset_id VARCHAR NOT NULL, signal VARCHAR NOT NULL, UNIQUE (asset_id, signal));
+                CREATE TABLE telemetry_raw (series_id INTEGER NOT NULL, ts TIMESTAMP NOT NULL, value DOUBLE NOT NULL, unit VARCHAR, quality UTINYINT NOT NULL,
+                    source VARCHAR NOT NULL, seq BIGINT, stamped_on_arrival BOOLEAN NOT NULL, PRIMARY KEY (series_id, ts));
+                CREATE TABLE telemetry_rollup_1m (series_id INTEGER NOT NULL, bucket TIMESTAMP NOT NULL, n BIGINT NOT NULL, min DOUBLE NOT NULL,
+                    max DOUBLE NOT NULL, mean DOUBLE NOT NULL, m2 DOUBLE NOT NULL, PRIMARY KEY (series_id, bucket));
+                CREATE TABLE telemetry_rollup_1h (series_id INTEGER NOT NULL, bucket TIMESTAMP NOT NULL, n BIGINT NOT NULL, min DOUBLE NOT NULL,
+                    max DOUBLE NOT NULL, mean DOUBLE NOT NULL, m2 DOUBLE NOT NULL, PRIMARY KEY (series_id, bucket));
+                INSERT INTO telemetry_series VALUES (1, 'PUMP-1', 'temperature');
+                INSERT INTO telemetry_raw VALUES (1, TIMESTAMP '2026-11-20 10:00:10', 4, 'degC', 0, 'edge-1', NULL, false);
+                INSERT INTO telemetry_rollup_1m VALUES (1, TIMESTAMP '2026-11-20 10:00:00', 1, 4, 4, 4, 0);
+                INSERT INTO telemetry_rollup_1h VALUES (1, TIMESTAMP '2026-11-20 10:00:00', 1, 4, 4, 4, 0);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var store = await OpenAsync();
+        var result = await store.AppendAsync([Point(T0.AddSeconds(10), 4), Point(T0.AddSeconds(20), 6)], default);
+
+        Assert.Equal(new AppendResult(1, 1, 0), result);
+        var minute = Assert.Single(await store.ReadRollupAsync("PUMP-1", "temperature", T0, T0.AddHours(1), TimeSpan.FromMinutes(1), default));
+        Assert.Equal((2L, 4.0, 6.0, 5.0), (minute.Count, minute.Min, minute.Max, minute.Mean));
+    }
+
+    private long RollupRows(string table)
+    {
+        using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(_folder, "telemetry.duckdb")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM {table}";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
 
