@@ -97,14 +97,17 @@ public sealed class IngestionOptions
 {
     public const string Section = "Ingestion";
 
-    /// <summary>Points waiting for the store, all clients together. Default 65536; a full queue makes publishers wait.</summary>
-    public int QueueCapacity { get; set; } = 65_536;
+    /// <summary>Points waiting for the store, all clients together. Default 131072; a full queue makes publishers wait.</summary>
+    public int QueueCapacity { get; set; } = 131_072;
 
     /// <summary>Points waiting for the store from one MQTT client. Default 4096; past it that client alone waits.</summary>
     public int MaxQueuedPerClient { get; set; } = 4_096;
 
-    /// <summary>Most points in one store append. Default 8192.</summary>
-    public int MaxBatchSize { get; set; } = 8_192;
+    /// <summary>
+    /// Most points in one store append. Default 32768: a transaction's fixed cost and its rollup rows (one per series
+    /// and bucket) are shared by more points the larger the batch; with the journal no acknowledgement waits on it.
+    /// </summary>
+    public int MaxBatchSize { get; set; } = 32_768;
 
     /// <summary>
     /// How long a batch that is not full waits for more points, in milliseconds. Default 0: the writer takes what has
