@@ -1,10 +1,13 @@
 using Threadline.Assets;
 using Threadline.Plm;
+using Xunit.Abstractions;
 using static Threadline.Plm.CatalogBuilder;
 
 namespace Threadline.Twins;
 
-public class TwinConfigurationTests
+// With the state measures: the memory measure reads the whole heap.
+[Collection(nameof(TwinStateJsonTests))]
+public class TwinConfigurationTests(ITestOutputHelper output)
 {
     private readonly PlmCatalog _catalog = PumpFleet.Catalog();
 
@@ -69,5 +72,31 @@ public class TwinConfigurationTests
         Assert.Null(view.Configuration);
         Assert.Null(view.RulCaveat);
         Assert.All(view.FailureModes, m => Assert.Null(m.Caveat));
+    }
+
+    [Fact]
+    public void Of_ThousandPumpsOfTenPositions_HoldUnderAKilobyteAndAHalfEachInMemory()
+    {
+        // The CP-4720's ten positions, with strings made afresh for each unit as a database read makes them.
+        (string Path, string Item)[] structure =
+        [
+            ("10", "30-1100"), ("20", "20-2100"), ("20/10", "40-6310-C3"), ("20/20", "40-6309"), ("20/30", "40-3100"),
+            ("20/40", "40-4100"), ("30", "20-3210"), ("40", "20-4310"), ("50", "20-5000"), ("60", "90-0012"),
+        ];
+        AssetConfiguration Unit(int i) => new("PUMP-4720-SN" + i, "10-4720-00", "D", PumpFleet.Now, true, [.. structure.Select(p =>
+            new ConfigurationNode(new string(p.Path), p.Path[^2..], new string(p.Item), new string("A"), 1, new string(p.Item), new string("A"),
+                "S-" + i, null, ConfigurationStatus.Designed, null, null, null, []))]);
+        var configurations = new TwinConfiguration[1000];
+
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        for (var i = 0; i < configurations.Length; i++)
+        {
+            configurations[i] = TwinConfiguration.Of(Unit(i), []);
+        }
+        var perUnit = (GC.GetTotalMemory(forceFullCollection: true) - before) / configurations.Length;
+        GC.KeepAlive(configurations);
+
+        output.WriteLine($"retained per twin configuration: {perUnit} bytes");
+        Assert.InRange(perUnit, 1, 1536);
     }
 }
