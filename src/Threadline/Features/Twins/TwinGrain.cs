@@ -104,18 +104,17 @@ public sealed class TwinGrain(
         {
             return;
         }
-        if (await TakeInConfigurationAsync(await plm.CatalogAsync(CancellationToken.None), history.AsBuilt, history.Events, CancellationToken.None))
-        {
-            await FlushAsync();
-        }
+        await TakeInConfigurationAsync(await plm.CatalogAsync(CancellationToken.None), history.AsBuilt, history.Events, CancellationToken.None);
+        // Written now, as when a reading concludes something; this covers a twin the call itself activated.
+        await FlushAsync();
     }
 
     /// <summary>
     /// The asset's configuration now, from its designed structure, as-built record and service events, taken in by the
-    /// engine (a replacement restarts the wear evidence of what it replaced). Returns whether the state changed. A
-    /// structure PLM cannot resolve leaves the twin without a configuration, working as before.
+    /// engine (a replacement restarts the wear evidence of what it replaced). A structure PLM cannot resolve leaves the
+    /// twin without a configuration, working as before.
     /// </summary>
-    private async Task<bool> TakeInConfigurationAsync(PlmCatalog catalog, IReadOnlyList<AsBuiltComponent> asBuilt, IReadOnlyList<ServiceEvent> events, CancellationToken ct)
+    private async Task TakeInConfigurationAsync(PlmCatalog catalog, IReadOnlyList<AsBuiltComponent> asBuilt, IReadOnlyList<ServiceEvent> events, CancellationToken ct)
     {
         try
         {
@@ -126,12 +125,12 @@ public sealed class TwinGrain(
         {
             logger.LogWarning("The twin of {AssetId} has no configuration: {Reason}", _asset!.Id, ex.Message);
             _configuration = null;
-            return false;
+            return;
         }
         var (next, concluded) = TwinEngine.Configure(_state!, _model!, _configuration);
         if (ReferenceEquals(next, _state))
         {
-            return false;
+            return;
         }
         _state = next;
         // A twin that has seen no telemetry yet is not worth a row: it takes the configuration in again at activation.
@@ -140,7 +139,6 @@ public sealed class TwinGrain(
         {
             await publisher.PublishAsync(_asset!, _model!, _state, concluded, ct);
         }
-        return true;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
