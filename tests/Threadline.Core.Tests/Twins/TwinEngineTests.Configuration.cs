@@ -112,4 +112,24 @@ public partial class TwinEngineTests
 
         Assert.Equal(twin.At, twin.Signal("bearing_vibration_x").EvidenceSince);
     }
+
+    [Fact]
+    public void Configure_SealReplacedWhileItsDistressRuleFires_ClearsTheRuleAndStartsItAgain()
+    {
+        var twin = new TwinDriver(ModelD);
+        twin.Learn(hours: 8);
+        for (var i = 0; i < 4; i++)
+        {
+            twin.Tick(TenMinutes, at => Running(at, leakage: 3, sealTemperature: 50));
+        }
+        Assert.Single(twin.State.Alerts, a => a.Key == "rule:seal-distress");
+        var sealRule = Pump4720Twin.Model.Rules.Select((r, i) => (r.Id, i)).Single(r => r.Id == "seal-distress").i;
+
+        var events = twin.Configure(ReplacedAt("40", twin.At.AddMinutes(5)));
+
+        Assert.Contains(events.OfType<AlertCleared>(), e => e.Alert.Key == "rule:seal-distress");
+        Assert.Contains(events.OfType<AlertCleared>(), e => e.Alert.Key == "anomaly:seal_temperature");
+        Assert.DoesNotContain(twin.State.Alerts, a => a.Key is "rule:seal-distress" or "anomaly:seal_temperature");
+        Assert.Equal(default, twin.State.Rules[sealRule]);
+    }
 }
