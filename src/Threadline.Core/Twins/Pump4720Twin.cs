@@ -83,5 +83,16 @@ public static class Pump4720Twin
         new OperatingBins("flow", [5, 25, 38, 52]),
         new RunningRule([("speed", 300), ("flow", 2)]),
         new RulRule("bearing_vibration_x", HorizonDays: 180),
-        new TwinTuning());
+        new TwinTuning())
+    {
+        // Positions in the CP-4720 structure: the drive-end bearing B1 in the bearing housing (20/10) carries the
+        // vibration and temperature sensors; the seal cartridge (40) the leakage and face temperature; the impeller (30)
+        // wears by cavitation, which no trend of its own measures.
+        Components =
+        [
+            new("drive-end-bearing", "Drive-end bearing", ["20/10"], ["bearing_vibration_x", "bearing_temperature"], [PumpFailureModes.BearingWear.Id]),
+            new("mechanical-seal", "Mechanical seal cartridge", ["40"], ["seal_leakage", "seal_temperature"], [PumpFailureModes.SealLeak.Id]),
+            new("impeller", "Impeller", ["30"], [], [PumpFailureModes.CavitationErosion.Id]),
+        ],
+    };
 }

@@ -198,7 +198,7 @@ public static partial class TwinEngine
             ConditionKind.Deviating => signal.Z is { } z && (condition.Threshold >= 0 ? z >= condition.Threshold : z <= condition.Threshold),
             ConditionKind.Rising => ShortTrendPerHour(signal, model.Family.Tuning) >= condition.Threshold,
             ConditionKind.Falling => ShortTrendPerHour(signal, model.Family.Tuning) <= -condition.Threshold,
-            ConditionKind.RisingDaily => DailyTrend(signal.Days, model.Family.Rul.MinSamplesPerDay, DayOf(signal.At ?? default)) is { } fit && fit.Slope >= condition.Threshold,
+            ConditionKind.RisingDaily => DailyTrend(signal, model.Family.Rul.MinSamplesPerDay, DayOf(signal.At ?? default)) is { } fit && fit.Slope >= condition.Threshold,
             _ => false,
         };
     }

@@ -55,7 +55,8 @@ public static partial class TwinEngine
 
     /// <summary>
     /// The RUL rule (docs/twins.md): least-squares line through the daily means of the completed days of the 7-day window
-    /// (days with enough running samples, at least 3 of them), read at the sample's time and extrapolated to the upper limit of the unit's revision
+    /// (days with enough running samples, at least 3 of them, after the day of the last replacement of the watched part),
+    /// read at the sample's time and extrapolated to the upper limit of the unit's revision
     /// (critical, else warning). The interval uses the slope's 95 % confidence bounds. Capped at the horizon; no rising
     /// trend gives no figure.
     /// </summary>
@@ -66,7 +67,7 @@ public static partial class TwinEngine
         {
             return RulEstimate.Unknown(rule.Signal);
         }
-        if (DailyTrend(signal.Days, rule.MinSamplesPerDay, DayOf(at)) is not { } fit)
+        if (DailyTrend(signal, rule.MinSamplesPerDay, DayOf(at)) is not { } fit)
         {
             return RulEstimate.Unknown(rule.Signal) with { Limit = limit };
         }
@@ -104,14 +105,18 @@ public static partial class TwinEngine
         public double At(double day) => MeanValue + Slope * (day - MeanDay);
     }
 
-    internal static TrendFit? DailyTrend(ImmutableArray<DailyBucket> days, int minSamples, int today)
+    /// <summary>The daily trend of a signal's wear evidence: completed days after the day of its last replacement.</summary>
+    internal static TrendFit? DailyTrend(SignalState signal, int minSamples, int today) =>
+        DailyTrend(signal.Days, minSamples, today, signal.EvidenceSince is { } since ? DayOf(since) : int.MinValue);
+
+    internal static TrendFit? DailyTrend(ImmutableArray<DailyBucket> days, int minSamples, int today, int afterDay = int.MinValue)
     {
         Span<double> xs = stackalloc double[7];
         Span<double> ys = stackalloc double[7];
         var n = 0;
         foreach (var day in days)
         {
-            if (day.Day < today && day.Count >= minSamples && n < 7)
+            if (day.Day < today && day.Day > afterDay && day.Count >= minSamples && n < 7)
             {
                 xs[n] = day.Day + 0.5;
                 ys[n] = day.Mean;

@@ -136,6 +136,19 @@ public sealed record TwinTuning
 }
 
 /// <summary>
+/// A part of the product that the family's signals watch and whose wear its failure modes describe: where it sits in
+/// the product structure (<see cref="Positions"/>, find-number paths such as "20/10"), which signals measure it and which
+/// failure modes it is subject to. A replacement at one of its positions, or at an assembly above them, restarts the
+/// wear evidence of its signals; an unapproved part there puts a caveat on its failure modes (docs/twins.md).
+/// </summary>
+public sealed record TwinComponent(string Id, string Name, IReadOnlyList<string> Positions, IReadOnlyList<string> Signals, IReadOnlyList<string> FailureModes)
+{
+    /// <summary>Whether a position of the unit is one of this component's, or an assembly that holds one.</summary>
+    public bool IsAtOrUnder(string path) =>
+        Positions.Any(p => string.Equals(p, path, StringComparison.OrdinalIgnoreCase) || p.StartsWith(path + "/", StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>
 /// What a twin of one product family is, declared in code: its signals, derived properties, correlation rules, failure
 /// modes, the operating-point bins of its baseline, when it counts as running and how its RUL is estimated. It holds no
 /// limits: those come from the PLM revision of each unit (<see cref="TwinModel.For(TwinFamilyModel, string, Plm.ItemRevision)"/>).
@@ -152,4 +165,8 @@ public sealed record TwinFamilyModel(
     OperatingBins Baseline,
     RunningRule Running,
     RulRule Rul,
-    TwinTuning Tuning);
+    TwinTuning Tuning)
+{
+    /// <summary>The monitored components, where the family declares them (none: the configuration changes no conclusion).</summary>
+    public IReadOnlyList<TwinComponent> Components { get; init; } = [];
+}

@@ -59,6 +59,12 @@ public sealed record SignalState
     public ImmutableArray<BaselineCell> Baseline { get; init; } = [];
 
     public ImmutableArray<DailyBucket> Days { get; init; } = [];
+
+    /// <summary>
+    /// Time of the work (UTC) of the last replacement of the part this signal watches that the twin has taken in
+    /// (<see cref="TwinEngine.Configure"/>): wear trends use only completed UTC days after that day. Null: none known.
+    /// </summary>
+    public DateTimeOffset? EvidenceSince { get; init; }
 }
 
 /// <summary>Progress of a correlation rule: whether it is active and how many consecutive evaluations disagree with that.</summary>

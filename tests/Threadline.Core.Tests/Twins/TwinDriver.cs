@@ -42,6 +42,15 @@ internal sealed class TwinDriver(TwinModel model, string assetId = PumpRevisions
         }
     }
 
+    /// <summary>Takes in a configuration; returns the events it caused.</summary>
+    public IReadOnlyList<TwinEvent> Configure(TwinConfiguration configuration)
+    {
+        var (state, events) = TwinEngine.Configure(State, Model, configuration);
+        State = state;
+        Events.AddRange(events);
+        return events;
+    }
+
     public SignalState Signal(string name) => State.Signal(name)!;
 
     public IEnumerable<T> Of<T>() where T : TwinEvent => Events.OfType<T>();

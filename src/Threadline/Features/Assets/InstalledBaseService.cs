@@ -9,7 +9,9 @@ namespace Threadline.Features.Assets;
 /// The installed base's use cases: every rule is decided by Threadline.Assets against the latest PLM snapshot, then
 /// written in one step, so a refused request writes nothing.
 /// </summary>
-public sealed class InstalledBaseService(AssetStore store, PlmService plm, AssetDirectory directory, IEnumerable<IUnknownTelemetrySources> telemetry, TimeProvider time)
+public sealed class InstalledBaseService(
+    AssetStore store, PlmService plm, AssetDirectory directory, IEnumerable<IUnknownTelemetrySources> telemetry, IEnumerable<IAssetConfigurationObserver> observers,
+    TimeProvider time)
 {
     public TimeProvider Time => time;
 
@@ -73,6 +75,7 @@ public sealed class InstalledBaseService(AssetStore store, PlmService plm, Asset
         var checkedComponents = AssetRules.CheckAsBuilt(asset, catalog, components);
         var deviations = AssetConfigurations.Reconcile(asset, AssetConfigurations.Designed(catalog, asset), checkedComponents);
         await store.ReplaceAsBuiltAsync(asset.Id, checkedComponents, ct);
+        await ConfigurationChangedAsync(asset.Id, ct);
         return (asset, checkedComponents, deviations);
     }
 
@@ -89,7 +92,12 @@ public sealed class InstalledBaseService(AssetStore store, PlmService plm, Asset
         var catalog = await plm.CatalogAsync(ct);
         var then = AssetConfigurations.Compute(asset, AssetConfigurations.Designed(catalog, asset), built, events, spec.At);
         var checkedEvent = AssetRules.CheckServiceEvent(asset, catalog, then, spec, 0, time.GetUtcNow());
-        return await store.AddServiceEventAsync(asset.Id, checkedEvent, ct);
+        var stored = await store.AddServiceEventAsync(asset.Id, checkedEvent, ct);
+        if (stored.Kind == ServiceEventKind.Replacement)
+        {
+            await ConfigurationChangedAsync(asset.Id, ct);
+        }
+        return stored;
     }
 
     public async Task<IReadOnlyList<ServiceEvent>> ServiceEventsAsync(string assetId, CancellationToken ct) =>
@@ -181,6 +189,14 @@ public sealed class InstalledBaseService(AssetStore store, PlmService plm, Asset
     {
         var asset = await GetAsync(assetId, ct);
         return await store.EventsAsync(asset.Id, from, to, limit, ct);
+    }
+
+    private async Task ConfigurationChangedAsync(string assetId, CancellationToken ct)
+    {
+        foreach (var observer in observers)
+        {
+            await observer.ConfigurationChangedAsync(assetId, ct);
+        }
     }
 
     private async Task<(Asset Asset, IReadOnlyList<AsBuiltComponent> AsBuilt, IReadOnlyList<ServiceEvent> Events)> HistoryAsync(string assetId, CancellationToken ct) =>

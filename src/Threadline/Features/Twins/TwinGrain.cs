@@ -38,11 +38,15 @@ public interface ITwinGrain : IGrainWithStringKey
 
     /// <summary>The silo this activation runs on.</summary>
     Task<string> SiloAsync();
+
+    /// <summary>The asset's configuration changed (a replacement recorded, its as-built record replaced): read it again.</summary>
+    Task ConfigurationChangedAsync();
 }
 
 /// <summary>
 /// A twin made from PLM, never by hand: on activation it reads the asset and builds its model from the family's
-/// declaration and the revision the unit was built to (its limits), then resumes its persisted state. Each reading
+/// declaration and the revision the unit was built to (its limits), then resumes its persisted state and takes in the
+/// asset's configuration now (as designed, as built, as maintained; read again when it changes). Each reading
 /// goes through <see cref="TwinEngine"/>; what the twin concludes is written on the asset's record and published on
 /// its UNS branch.
 /// </summary>
@@ -61,20 +65,23 @@ public sealed class TwinGrain(
     private Asset? _asset;
     private TwinModel? _model;
     private TwinState? _state;
+    private TwinConfiguration? _configuration;
     private DateTimeOffset _lastSaved = DateTimeOffset.MinValue;
     private bool _dirty;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var id = this.GetPrimaryKeyString();
-        _asset = await assets.FindAsync(id, cancellationToken);
+        var history = await assets.HistoryAsync(id, cancellationToken);
+        _asset = history?.Asset;
         if (_asset is null)
         {
             return;
         }
+        var catalog = await plm.CatalogAsync(cancellationToken);
         try
         {
-            _model = TwinModelCatalog.Default.ModelFor(await plm.CatalogAsync(cancellationToken), _asset);
+            _model = TwinModelCatalog.Default.ModelFor(catalog, _asset);
         }
         catch (PlmRuleException ex)
         {
@@ -87,6 +94,51 @@ public sealed class TwinGrain(
         var state = await store.LoadAsync(id, cancellationToken) ?? TwinState.Create(_model, id);
         // A released change may have moved the unit to another revision: the twin follows its PLM record.
         _state = state.FitsModel(_model) ? state : state.Rebind(_model);
+        await TakeInConfigurationAsync(catalog, history!.Value.AsBuilt, history.Value.Events, cancellationToken);
+    }
+
+    public async Task ConfigurationChangedAsync()
+    {
+        if (_model is null || _state is null || _asset is null
+            || await assets.HistoryAsync(_asset.Id, CancellationToken.None) is not { } history)
+        {
+            return;
+        }
+        await TakeInConfigurationAsync(await plm.CatalogAsync(CancellationToken.None), history.AsBuilt, history.Events, CancellationToken.None);
+        // Written now, as when a reading concludes something; this covers a twin the call itself activated.
+        await FlushAsync();
+    }
+
+    /// <summary>
+    /// The asset's configuration now, from its designed structure, as-built record and service events, taken in by the
+    /// engine (a replacement restarts the wear evidence of what it replaced). A structure PLM cannot resolve leaves the
+    /// twin without a configuration, working as before.
+    /// </summary>
+    private async Task TakeInConfigurationAsync(PlmCatalog catalog, IReadOnlyList<AsBuiltComponent> asBuilt, IReadOnlyList<ServiceEvent> events, CancellationToken ct)
+    {
+        try
+        {
+            var now = AssetConfigurations.Compute(_asset!, AssetConfigurations.Designed(catalog, _asset!), asBuilt, events, time.GetUtcNow());
+            _configuration = TwinConfiguration.Of(now, catalog.Get(_asset!.Item).GetRevision(_asset.Revision).ServiceBom);
+        }
+        catch (PlmRuleException ex)
+        {
+            logger.LogWarning("The twin of {AssetId} has no configuration: {Reason}", _asset!.Id, ex.Message);
+            _configuration = null;
+            return;
+        }
+        var (next, concluded) = TwinEngine.Configure(_state!, _model!, _configuration);
+        if (ReferenceEquals(next, _state))
+        {
+            return;
+        }
+        _state = next;
+        // A twin that has seen no telemetry yet is not worth a row: it takes the configuration in again at activation.
+        _dirty |= next.UpdatedAt is not null;
+        if (concluded.Count > 0)
+        {
+            await publisher.PublishAsync(_asset!, _model!, _state, concluded, ct);
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -128,7 +180,7 @@ public sealed class TwinGrain(
     }
 
     public Task<string?> ViewAsync() =>
-        Task.FromResult(_model is null || _state is null ? null : JsonSerializer.Serialize(TwinView.Of(_state, _model), ViewJson));
+        Task.FromResult(_model is null || _state is null ? null : JsonSerializer.Serialize(TwinView.Of(_state, _model, _configuration), ViewJson));
 
     public Task FlushAsync() => _dirty ? SaveAsync(CancellationToken.None) : Task.CompletedTask;
 

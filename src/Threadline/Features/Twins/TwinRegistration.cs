@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Threadline.Features.Assets;
 using Threadline.Features.Ingestion;
 
 namespace Threadline.Features.Twins;
@@ -22,6 +23,7 @@ public static class TwinRegistration
             return builder;
         }
         builder.Services.AddSingleton<TwinPublisher>();
+        builder.Services.AddSingleton<IAssetConfigurationObserver, TwinConfigurationHook>();
         builder.Services.AddSingleton<TwinFeed>();
         builder.Services.AddSingleton<ITelemetryObserver>(sp => sp.GetRequiredService<TwinFeed>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TwinFeed>());
