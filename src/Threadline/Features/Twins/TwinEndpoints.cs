@@ -39,7 +39,10 @@ public static class TwinEndpoints
         {
             var then = await store.SnapshotAsync(asset.Id, when, ct) ?? throw new PlmRuleException(RuleViolationKind.NotFound, "no-twin-history",
                 $"The twin of {asset.Id} has no snapshot at or before {when:O}; snapshots are kept every Twins:SnapshotIntervalMinutes of its telemetry.");
-            return TypedResults.Content(JsonSerializer.Serialize(TwinView.Of(then.FitsModel(model) ? then : then.Rebind(model), model), TwinGrain.ViewJson), "application/json");
+            // The unit's configuration as it stood then (as-built and the replacements up to that time), as the live twin shows it now.
+            var catalog = await plm.CatalogAsync(ct);
+            var configuration = TwinConfiguration.Of(await assets.ConfigurationAsync(asset.Id, when, ct), catalog.Get(asset.Item).GetRevision(asset.Revision).ServiceBom);
+            return TypedResults.Content(JsonSerializer.Serialize(TwinView.Of(then.FitsModel(model) ? then : then.Rebind(model), model, configuration), TwinGrain.ViewJson), "application/json");
         }
         var grains = services.GetService<IGrainFactory>() ?? throw PlmRuleException.Conflict("twins-disabled", "The twin runtime is off (Twins:Enabled=false).");
         var view = await grains.GetGrain<ITwinGrain>(asset.Id).ViewAsync();

@@ -86,6 +86,10 @@ public sealed class TwinConfigurationTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, Mode(after, "seal-leak").GetProperty("caveat").ValueKind);
         Assert.Contains("40-6309", after.GetProperty("rulCaveat").GetString(), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, Component(after, "mechanical-seal").GetProperty("evidenceSince").ValueKind);
+
+        // Time travel shows the unit as it was configured then: the designed bearing, before the work.
+        var earlier = await _server.GetJsonAsync($"/api/twins/{id}?at=2026-11-21T12:00:00Z");
+        Assert.Equal(("40-6310-C3", "Designed"), (Position(earlier, "20/10").GetProperty("installedItem").GetString(), Position(earlier, "20/10").GetProperty("status").GetString()));
     }
 
     [Fact]
