@@ -33,7 +33,7 @@ public sealed class MosquittoBroker : IAsyncLifetime
             throw new InvalidOperationException(
                 $"Mosquitto is not installed at {binary}: run ./test.sh, which installs the Debian package, or set {EnvironmentVariable}.");
         }
-        Port = FreePort();
+        Port = Loopback.FreePort();
         var config = Path.Combine(_directory, "mosquitto.conf");
         // Running as root, Mosquitto would switch to the 'mosquitto' user and lose access to this folder.
         var user = Environment.UserName;
@@ -83,32 +83,6 @@ public sealed class MosquittoBroker : IAsyncLifetime
 
     private async Task WaitUntilListeningAsync()
     {
-        // A real process starts in its own time; poll its port with a bound rather than guess a delay.
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < StartTimeout)
-        {
-            if (_process!.HasExited)
-            {
-                throw new InvalidOperationException($"Mosquitto exited with code {_process.ExitCode}: {Log}");
-            }
-            using var probe = new TcpClient();
-            try
-            {
-                await probe.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        throw new TimeoutException($"Mosquitto did not listen on {Port} within {StartTimeout.TotalSeconds} s: {Log}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await Loopback.WaitUntilListeningAsync(_process!, Port, StartTimeout, () => $"Mosquitto: {Log}");
     }
 }

@@ -36,12 +36,12 @@ public sealed class IntakeJournalCrashTests
                     new { serial = "SN00420", item = DemoPumpFamily.Pump, shipDate = "2026-03-01" }))).GetProperty("assetId").GetString()!;
             }
 
-            var mqttPort = FreePort();
+            var mqttPort = Loopback.FreePort();
             using (var server = StartServerProcess(data, mqttPort))
             {
                 try
                 {
-                    await WaitForListenerAsync(mqttPort, server);
+                    await Loopback.WaitUntilListeningAsync(server, mqttPort, TimeSpan.FromSeconds(60), () => "threadline serve");
                     var start = new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.Zero);
                     await Task.WhenAll(Enumerable.Range(0, Publishers).Select(p => PublishAsync(mqttPort, asset, p, start)));
                 }
@@ -105,33 +105,5 @@ public sealed class IntakeJournalCrashTests
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
             Assert.True(result.IsSuccess, $"publish {i} of {publisher} was not acknowledged: {result.ReasonCode}");
         }
-    }
-
-    private static async Task WaitForListenerAsync(int port, Process server)
-    {
-        // A real process starting: polling its port, bounded, is the only signal there is.
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            Assert.False(server.HasExited, $"threadline serve exited with {(server.HasExited ? server.ExitCode : 0)}");
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-        throw new TimeoutException($"threadline serve did not listen on MQTT port {port} within 60 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
