@@ -2,14 +2,17 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Threadline.Features.Ingestion;
+using Threadline.Features.Twins.Clustering;
+using Threadline.Storage;
 
 namespace Threadline.Features.Twins;
 
 public static class TwinRegistration
 {
     /// <summary>
-    /// The twin runtime: an Orleans silo inside the server (localhost clustering, the embedded default), the feed
-    /// from ingestion to the grains, and the twin store. Off with Twins:Enabled=false.
+    /// The twin runtime: an Orleans silo inside the server (localhost clustering, the embedded default, or ADO.NET
+    /// clustering on PostgreSQL with Twins:Clustering=AdoNet), the feed from ingestion to the grains, and the twin
+    /// store. Off with Twins:Enabled=false.
     /// </summary>
     public static WebApplicationBuilder AddTwins(this WebApplicationBuilder builder)
     {
@@ -25,14 +28,15 @@ public static class TwinRegistration
         builder.Services.AddSingleton<TwinFeed>();
         builder.Services.AddSingleton<ITelemetryObserver>(sp => sp.GetRequiredService<TwinFeed>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TwinFeed>());
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var siloPort = options.SiloPort == 0 ? FreePort() : options.SiloPort;
-        var primary = string.IsNullOrEmpty(options.PrimarySiloEndpoint) ? null : IPEndPoint.Parse(options.PrimarySiloEndpoint);
-        builder.Services.AddSingleton(new SiloEndpoint(new IPEndPoint(IPAddress.Loopback, siloPort)));
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort, options.GatewayPort == 0 ? FreePort() : options.GatewayPort, primary));
+        var gatewayPort = options.GatewayPort == 0 ? FreePort() : options.GatewayPort;
+        builder.Services.AddSingleton(new SiloEndpoint(new IPEndPoint(TwinClustering.AdvertisedAddress(options), siloPort)));
+        builder.UseOrleans(silo => TwinClustering.Configure(silo, options, storage, builder.Configuration, siloPort, gatewayPort));
         return builder;
     }
 
-    /// <summary>Where this server's silo listens, so a further server can join it (Twins:PrimarySiloEndpoint).</summary>
+    /// <summary>Where this server's silo is reached, so a further server can join it (Twins:PrimarySiloEndpoint).</summary>
     public sealed record SiloEndpoint(IPEndPoint Address);
 
     private static int FreePort()
