@@ -125,8 +125,11 @@ public sealed class TwinOptionsValidator(IOptions<StorageOptions> storage) : IVa
         var connectionString = TwinClusteringModes.MembershipConnectionString(options, storage);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            failures.Add("Twins:ClusteringConnectionString is required with Twins:Clustering=AdoNet unless Storage:Provider is Postgres " +
-                "(then Storage:ConnectionString is used): the membership table lives in PostgreSQL.");
+            failures.Add(string.Equals(storage.Provider, StorageProviders.Postgres, StringComparison.OrdinalIgnoreCase)
+                ? "Storage:ConnectionString is required: Twins:Clustering=AdoNet keeps its membership table in the PLM store's PostgreSQL " +
+                  "unless Twins:ClusteringConnectionString names another database."
+                : "Twins:ClusteringConnectionString is required with Twins:Clustering=AdoNet unless Storage:Provider is Postgres " +
+                  "(then Storage:ConnectionString is used): the membership table lives in PostgreSQL.");
             return;
         }
         try

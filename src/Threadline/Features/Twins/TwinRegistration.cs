@@ -24,11 +24,17 @@ public static class TwinRegistration
         {
             return builder;
         }
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        // The silo is configured from these settings now, while the server is built, so they are checked now: Orleans'
+        // own validators would otherwise stop the start first, with messages that do not name Threadline's settings.
+        if (new TwinOptionsValidator(Options.Create(storage)).Validate(null, options) is { Failed: true } invalid)
+        {
+            throw new OptionsValidationException(TwinOptions.Section, typeof(TwinOptions), invalid.Failures);
+        }
         builder.Services.AddSingleton<TwinPublisher>();
         builder.Services.AddSingleton<TwinFeed>();
         builder.Services.AddSingleton<ITelemetryObserver>(sp => sp.GetRequiredService<TwinFeed>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TwinFeed>());
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var siloPort = options.SiloPort == 0 ? FreePort() : options.SiloPort;
         var gatewayPort = options.GatewayPort == 0 ? FreePort() : options.GatewayPort;
         builder.Services.AddSingleton(new SiloEndpoint(new IPEndPoint(TwinClustering.AdvertisedAddress(options), siloPort)));

@@ -30,10 +30,7 @@ internal static class TwinClustering
     /// <summary>Twins:Membership binds Orleans' <see cref="ClusterMembershipOptions"/> (failure detection), in either mode.</summary>
     public const string MembershipSection = "Twins:Membership";
 
-    /// <summary>
-    /// The address this silo is reached at. Settings are read before they are validated, so a bad advertised address
-    /// falls back to loopback here and is refused by the validator when the server starts.
-    /// </summary>
+    /// <summary>The address this silo is reached at: Twins:AdvertisedAddress with AdoNet clustering (validated by then), else loopback.</summary>
     public static IPAddress AdvertisedAddress(TwinOptions options) =>
         TwinClusteringModes.IsAdoNet(options.Clustering) && IPAddress.TryParse(options.AdvertisedAddress, out var address) ? address : IPAddress.Loopback;
 
