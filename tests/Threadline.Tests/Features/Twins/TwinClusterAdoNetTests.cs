@@ -18,6 +18,8 @@ namespace Threadline.Features.Twins;
 public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, ITestOutputHelper output) : IClassFixture<PostgresDatabaseFactory>
 {
     private static readonly DateTimeOffset ReadAt = new(2026, 11, 23, 7, 0, 0, TimeSpan.Zero);
+    private const int Active = (int)SiloStatus.Active;
+    private const int Dead = (int)SiloStatus.Dead;
 
     private static Dictionary<string, string?> Settings(PostgresDatabase database) => new()
     {
@@ -51,10 +53,15 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
         await Eventually(() => Task.FromResult(membership.CurrentSnapshot.Members.Values.Any(m => m.SiloAddress.Endpoint.Port == second.SiloPort && m.Status == SiloStatus.Dead)),
             TimeSpan.FromSeconds(60), "the first silo to declare the crashed one dead");
         output.WriteLine($"Crashed silo declared dead after {Stopwatch.GetElapsedTime(killedAt).TotalSeconds:F1} s");
+        Assert.Equal([Active, Dead], await StatusesAsync(database, settings["Twins:ClusterId"]!));
 
         var view = await first.GetJsonAsync($"/api/twins/{asset}");
         Assert.Equal(2.2, view.GetProperty("state").GetProperty("bearing_vibration_x").GetDouble());
         Assert.Contains(PortOf(first), await twin.SiloAsync());
+
+        // Orleans' defunct-silo cleanup (hourly by default) removes the dead silo's row through Threadline's SQL, and only that row.
+        await first.Services.GetRequiredService<IMembershipTable>().CleanupDefunctSiloEntriesAsync(TimeProvider.System.GetUtcNow().AddMinutes(1), CancellationToken.None);
+        Assert.Equal([Active], await StatusesAsync(database, settings["Twins:ClusterId"]!));
     }
 
     [Fact]
@@ -68,7 +75,7 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
 
         var hosts = await first.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
         Assert.Equal(2, hosts.Count);
-        Assert.Equal(2, await ActiveSilosAsync(database, settings["Twins:ClusterId"]!));
+        Assert.Equal([Active, Active], await StatusesAsync(database, settings["Twins:ClusterId"]!));
 
         var onSecond = second.Services.GetRequiredService<IGrainFactory>().GetGrain<ITwinGrain>(asset);
         await onSecond.ApplyAsync(Readings(asset, ("speed", 1475), ("flow", 45), ("bearing_vibration_x", 2.2)));
@@ -87,27 +94,33 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
     private static Task<ThreadlineTestServer> StartServerAsync(Dictionary<string, string?> settings) =>
         ThreadlineTestServer.StartAsync(settings, services => services.AddSingleton(TimeProvider.System));
 
-    internal static async Task<string> RegisterPumpAsync(ThreadlineTestServer server)
+    private static async Task<string> RegisterPumpAsync(ThreadlineTestServer server)
     {
         await DemoPumpFamily.SeedAsync(server.Services.GetRequiredService<PlmService>(), default);
         return (await ThreadlineTestServer.ExpectSuccess(await server.PostAsync("/api/assets",
             new { serial = "SN00420", item = DemoPumpFamily.Pump, shipDate = "2026-03-01" }))).GetProperty("assetId").GetString()!;
     }
 
-    internal static TwinReading[] Readings(string asset, params (string Signal, double Value)[] readings) =>
+    private static TwinReading[] Readings(string asset, params (string Signal, double Value)[] readings) =>
         [.. readings.Select(r => TwinReading.From(new TelemetryPoint(asset, r.Signal, ReadAt, r.Value, null, TelemetryQuality.Good, "test")))];
 
-    internal static string PortOf(ThreadlineTestServer server) =>
+    private static string PortOf(ThreadlineTestServer server) =>
         server.Services.GetRequiredService<TwinRegistration.SiloEndpoint>().Address.Port.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Silos with status Active (3 in Orleans' SiloStatus) in the membership table of a cluster.</summary>
-    internal static async Task<long> ActiveSilosAsync(PostgresDatabase database, string clusterId)
+    /// <summary>The status of each silo in the membership table of a cluster, in Orleans' SiloStatus numbers, ascending.</summary>
+    private static async Task<List<int>> StatusesAsync(PostgresDatabase database, string clusterId)
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM orleans_membership WHERE deployment_id = @cluster AND status = 3", connection);
-        count.Parameters.AddWithValue("cluster", clusterId);
-        return (long)(await count.ExecuteScalarAsync())!;
+        await using var select = new NpgsqlCommand("SELECT status FROM orleans_membership WHERE deployment_id = @cluster ORDER BY status", connection);
+        select.Parameters.AddWithValue("cluster", clusterId);
+        await using var reader = await select.ExecuteReaderAsync();
+        var statuses = new List<int>();
+        while (await reader.ReadAsync())
+        {
+            statuses.Add(reader.GetInt32(0));
+        }
+        return statuses;
     }
 
     /// <summary>Polls a condition of the cluster (membership converges on its own timers) until it holds or the bound passes.</summary>
