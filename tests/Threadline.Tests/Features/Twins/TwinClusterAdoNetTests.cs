@@ -3,11 +3,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
-using Xunit.Abstractions;
 using Threadline.Features.Demo;
 using Threadline.Features.Plm;
 using Threadline.Telemetry;
 using Threadline.Testing;
+using Xunit.Abstractions;
 
 namespace Threadline.Features.Twins;
 
@@ -25,7 +25,7 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
     {
         ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = database.ConnectionString, ["Telemetry:Store"] = "Postgres",
         ["Twins:Enabled"] = "true", ["Twins:Clustering"] = "AdoNet", ["Twins:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
-        // Failure detection in seconds rather than Orleans' default of about half a minute: probe every second, suspect after 2 misses.
+        // Failure detection in about a second rather than about 15 s with Orleans' defaults: probe every second, suspect after 2 misses.
         ["Twins:Membership:ProbeTimeout"] = "00:00:01", ["Twins:Membership:NumMissedProbesLimit"] = "2",
         ["Twins:Membership:TableRefreshTimeout"] = "00:00:02", ["Twins:Membership:IAmAliveTablePublishTimeout"] = "00:00:02",
     };
@@ -81,7 +81,7 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
         await onSecond.ApplyAsync(Readings(asset, ("speed", 1475), ("flow", 45), ("bearing_vibration_x", 2.2)));
         await onSecond.FlushAsync();
 
-        // Asked from the first server, the twin answers from where it lives: the membership table told the first silo where that is.
+        // Asked from the first server, the call crosses to the silo that hosts the twin: one cluster, one activation.
         var fromFirst = first.Services.GetRequiredService<IGrainFactory>().GetGrain<ITwinGrain>(asset);
         Assert.Contains(PortOf(second), await fromFirst.SiloAsync());
         Assert.Equal(2.2, (await first.GetJsonAsync($"/api/twins/{asset}")).GetProperty("state").GetProperty("bearing_vibration_x").GetDouble());
