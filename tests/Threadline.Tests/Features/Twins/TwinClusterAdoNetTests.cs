@@ -87,6 +87,29 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
         Assert.Equal(2.2, (await first.GetJsonAsync($"/api/twins/{asset}")).GetProperty("state").GetProperty("bearing_vibration_x").GetDouble());
     }
 
+    [Fact]
+    public async Task MembershipSchema_InstalledByServersStartingTogether_HoldsEveryQueryOnce()
+    {
+        var database = await databases.CreateAsync();
+        var schema = new Clustering.PostgresMembershipSchema(new(database.ConnectionString),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Clustering.PostgresMembershipSchema>.Instance);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => schema.InstallAsync(CancellationToken.None))));
+        await schema.InstallAsync(CancellationToken.None);
+
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var select = new NpgsqlCommand("SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey", connection);
+        await using var reader = await select.ExecuteReaderAsync();
+        var keys = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            keys.Add(reader.GetString(0));
+        }
+        Assert.Equal(Clustering.PostgresMembershipSchema.Queries.Keys.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
+        Assert.Equal(10, keys.Count);
+    }
+
     /// <summary>
     /// A server on the system clock: Orleans runs heartbeats, probes and failure detection on the injected
     /// TimeProvider, and the test server's frozen fake clock would stop them.
