@@ -122,14 +122,21 @@ public sealed class TwinOptionsValidator(IOptions<StorageOptions> storage) : IVa
         {
             failures.Add($"Twins:AdvertisedAddress must be an IP address such as 10.0.0.12, not '{options.AdvertisedAddress}'.");
         }
+        var sharedStore = string.Equals(storage.Provider, StorageProviders.Postgres, StringComparison.OrdinalIgnoreCase);
+        if (!sharedStore)
+        {
+            failures.Add($"Twins:Clustering=AdoNet needs Storage:Provider=Postgres, not '{storage.Provider}': a twin moves between servers, " +
+                "so its state, like the PLM records it is built from, must be in a database they all share " +
+                "(Twins:ClusteringConnectionString may still put the membership table in another PostgreSQL database).");
+        }
         var connectionString = TwinClusteringModes.MembershipConnectionString(options, storage);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            failures.Add(string.Equals(storage.Provider, StorageProviders.Postgres, StringComparison.OrdinalIgnoreCase)
-                ? "Storage:ConnectionString is required: Twins:Clustering=AdoNet keeps its membership table in the PLM store's PostgreSQL " +
-                  "unless Twins:ClusteringConnectionString names another database."
-                : "Twins:ClusteringConnectionString is required with Twins:Clustering=AdoNet unless Storage:Provider is Postgres " +
-                  "(then Storage:ConnectionString is used): the membership table lives in PostgreSQL.");
+            if (sharedStore)
+            {
+                failures.Add("Storage:ConnectionString is required: Twins:Clustering=AdoNet keeps its membership table in the PLM store's PostgreSQL " +
+                    "unless Twins:ClusteringConnectionString names another database.");
+            }
             return;
         }
         try
