@@ -105,7 +105,7 @@ internal static class IngestBenchmark
                     if (options.Store == "memory")
                     {
                         // The pipeline without MQTT: what the broker costs, and what the pipeline alone can do on this machine.
-                        var direct = await check.RunAsync($"{workload.Name} direct", births, () => RunDirectAsync(app.Services.GetRequiredService<IngestionRouter>(), workload, opts));
+                        var direct = await check.RunAsync($"{workload.Name} direct", births, () => RunDirectAsync(app.Services.GetRequiredService<IngestionRouter>(), workload, opts, AllStored(opts)));
                         rows.Add($"| IngestionRouter called directly (no MQTT; one message at a time per publisher, as the broker does) → {store.InnerName} | {direct.MessageRate:N0} | {direct.PointRate:N0} | – | – | – |");
                     }
                 }
@@ -327,7 +327,7 @@ internal static class IngestBenchmark
     /// does: per publisher one message at a time, the next only once the previous one is stored (MQTTnet awaits the
     /// interceptor before it reads the connection's next packet). Messages are built before the clock starts.
     /// </summary>
-    private static async Task<PhaseResult> RunDirectAsync(IngestionRouter router, Workload workload, IngestBenchmarkOptions options)
+    private static async Task<PhaseResult> RunDirectAsync(IngestionRouter router, Workload workload, IngestBenchmarkOptions options, Func<Task> allStored)
     {
         var perPublisher = options.Messages / options.Publishers;
         var first = Interlocked.Add(ref _indexOffset, perPublisher + 1) - perPublisher;
@@ -347,6 +347,7 @@ internal static class IngestBenchmark
                 await (await router.AcceptAsync(message.Topic, message.Payload, $"direct-{p}", true, default)).Durable;
             }
         })));
+        await allStored();
         var elapsed = Stopwatch.GetElapsedTime(start);
         var result = new PhaseResult(perPublisher * options.Publishers, perPublisher * options.Publishers * workload.PointsPerMessage, start, elapsed, double.NaN, double.NaN);
         Console.WriteLine($"IngestionRouter directly: {result.Messages:N0} messages, {result.Points:N0} points in {elapsed.TotalSeconds:0.00} s = {result.MessageRate:N0} messages/s, " +

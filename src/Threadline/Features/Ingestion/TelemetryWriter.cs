@@ -139,7 +139,7 @@ public sealed class TelemetryWriter : IHostedService
     {
         var reader = _queue.Reader;
         var batch = new List<Pending>(Math.Min(_options.MaxBatchSize, 65_536));
-        var linger = TimeSpan.FromMilliseconds(_options.BatchLingerMilliseconds);
+        var linger = _options.BatchLinger;
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
             Drain(reader, batch);
