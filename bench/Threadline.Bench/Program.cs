@@ -87,13 +87,19 @@ static Command IngestVerb()
             "give 4096 to measure the server's default",
         DefaultValueFactory = _ => 0,
     };
-    var command = new Command("ingest", "Publishers → broker → pipeline → store, JSON and Sparkplug B, against the Mosquitto ceiling.")
+    var set = new Option<string[]>("--set")
     {
-        publishers, window, messages, sparkplugMessages, devices, metrics, latencySeconds, mosquitto, store, sparkplugDedup,
+        Description = "a server setting Key=Value, repeatable (e.g. --set Ingestion:AcknowledgeAfter=Store --set Twins:Enabled=false)",
+        DefaultValueFactory = _ => [],
+    };
+    var command = new Command("ingest", "Publishers → broker → pipeline → store (and twins), JSON and Sparkplug B, against the Mosquitto ceiling.")
+    {
+        publishers, window, messages, sparkplugMessages, devices, metrics, latencySeconds, mosquitto, store, sparkplugDedup, set,
     };
     command.SetAction(result => IngestBenchmark.RunAsync(new IngestBenchmarkOptions(result.GetValue(publishers), result.GetValue(window),
         result.GetValue(messages), result.GetValue(sparkplugMessages), result.GetValue(devices), result.GetValue(metrics),
-        result.GetValue(latencySeconds), result.GetValue(mosquitto)!, result.GetValue(store)!, result.GetValue(sparkplugDedup))));
+        result.GetValue(latencySeconds), result.GetValue(mosquitto)!, result.GetValue(store)!, result.GetValue(sparkplugDedup),
+        result.GetValue(set)!.Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => (string?)(kv.Length > 1 ? kv[1] : "")))));
     return command;
 }
 

@@ -19,7 +19,8 @@ using Threadline.Hosting;
 namespace Threadline.Bench.Ingest;
 
 internal sealed record IngestBenchmarkOptions(
-    int Publishers, int Window, int Messages, int SparkplugMessages, int Devices, int Metrics, double LatencySeconds, string Mosquitto, string Store, int? SparkplugDedupWindow);
+    int Publishers, int Window, int Messages, int SparkplugMessages, int Devices, int Metrics, double LatencySeconds, string Mosquitto, string Store, int? SparkplugDedupWindow,
+    IReadOnlyDictionary<string, string?> Settings);
 
 /// <summary>
 /// Loopback publishers through the embedded broker, the pipeline (decode, asset mapping through the installed base,
@@ -49,7 +50,11 @@ internal static class IngestBenchmark
             // A fresh server (and store file) per payload format. Sparkplug points carry their message's seq (0 to 255,
             // shared by all metrics of a message), which the pipeline's per-source seq dedup takes for a
             // retransmission; --sparkplug-dedup-window 0 (the default here) turns that dedup off so every point is stored.
-            var settings = kind == "sparkplug" ? new Dictionary<string, string?> { ["Ingestion:DedupWindow"] = options.SparkplugDedupWindow?.ToString(CultureInfo.InvariantCulture) } : [];
+            var settings = new Dictionary<string, string?>(options.Settings);
+            if (kind == "sparkplug")
+            {
+                settings["Ingestion:DedupWindow"] = options.SparkplugDedupWindow?.ToString(CultureInfo.InvariantCulture);
+            }
             var data = Directory.CreateTempSubdirectory("threadline-bench-ingest-").FullName;
             try
             {

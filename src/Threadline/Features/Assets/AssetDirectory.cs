@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Threadline.Assets;
 using Threadline.Features.Plm;
 using Threadline.Plm;
+using Threadline.Storage;
 
 namespace Threadline.Features.Assets;
 
@@ -9,10 +10,18 @@ namespace Threadline.Features.Assets;
 /// The ingestion path's view of the installed base: asset bindings by asset ID and by IoT device id, cached for
 /// <see cref="CacheFor"/> (measured with the injected clock) so a telemetry stream does not query the database per
 /// point. A miss is cached too, briefly, so a flood from an unknown device cannot hammer the database.
+/// Events written while an earlier write runs (a limit crossing on many pumps at once, from many MQTT connections)
+/// go into the next transaction together: an alarm flood costs a few commits, not one per pump.
 /// </summary>
 public sealed class AssetDirectory(AssetStore store, PlmService plm, TimeProvider time) : IAssetLookup, IAssetEventLog
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    private readonly GroupCommit<AssetEventRow, bool> _events = new(new SemaphoreSlim(1, 1), 10_000, async (groups, ct) =>
+    {
+        await store.AppendEventsAsync([.. groups.SelectMany(g => g)], ct);
+        return [.. groups.Select(_ => true)];
+    });
 
     private readonly ConcurrentDictionary<string, (AssetBinding? Binding, DateTimeOffset Until)> _byAsset = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (AssetBinding? Binding, DateTimeOffset Until)> _byDevice = new(StringComparer.Ordinal);
@@ -37,7 +46,7 @@ public sealed class AssetDirectory(AssetStore store, PlmService plm, TimeProvide
             return;
         }
         var now = time.GetUtcNow();
-        await store.AppendEventsAsync([.. events.Select(e => new AssetEventRow
+        await _events.AppendAsync([.. events.Select(e => new AssetEventRow
         {
             AssetId = e.AssetId, Kind = e.Kind, At = e.At.ToUniversalTime(), Item = e.Item, Revision = e.Revision, Signal = e.Signal,
             Value = e.Value, Unit = e.Unit, LimitMin = e.LimitMin, LimitMax = e.LimitMax, Severity = e.Severity, Details = e.Details,

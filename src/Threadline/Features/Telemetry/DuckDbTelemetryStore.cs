@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DuckDB.NET.Data;
+using Threadline.Storage;
 using Threadline.Telemetry;
 
 namespace Threadline.Features.Telemetry;
@@ -8,7 +9,7 @@ namespace Threadline.Features.Telemetry;
 /// The embedded time-series store: one DuckDB file, owned by this process alone (DuckDB locks the file; a second
 /// server on the same file fails to open it). Because nobody else writes, the series ids and each series' newest
 /// timestamp are kept in memory. Every write goes through one connection; batches that arrive while a transaction
-/// runs are written together in the next one (<see cref="GroupCommit"/>), committed (WAL flushed) before
+/// runs are written together in the next one (<see cref="GroupCommit{TItem, TResult}"/>), committed (WAL flushed) before
 /// <see cref="AppendAsync"/> returns. Reads use their own connections and see the last committed transaction.
 /// </summary>
 /// <remarks>
@@ -49,7 +50,7 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<(string AssetId, string Signal), int> _seriesIds = new();
     private readonly Dictionary<int, long> _newest = [];
-    private readonly GroupCommit _groupCommit;
+    private readonly GroupCommit<TelemetryPoint, AppendResult> _groupCommit;
     private DuckDBConnection? _writer;
     private int _lastSeriesId;
     private readonly RollupFragments _minuteFragments = new("telemetry_rollup_1m");
@@ -63,7 +64,7 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         File = Path.GetFullPath(file);
         _connectionString = new DuckDBConnectionStringBuilder { DataSource = File }.ToString();
         _options = options;
-        _groupCommit = new GroupCommit(_writeLock, MaxPointsPerTransaction, WriteGroup);
+        _groupCommit = new GroupCommit<TelemetryPoint, AppendResult>(_writeLock, MaxPointsPerTransaction, WriteGroup);
     }
 
     public string File { get; }
@@ -83,6 +84,7 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
             }
             var writer = new DuckDBConnection(_connectionString);
             writer.Open();
+            Execute(writer, $"SET threads TO {_options.DuckDbThreads}");
             Execute(writer, Schema);
             DropRollupKeys(writer);
             using (var series = writer.CreateCommand())

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using Npgsql;
 using NpgsqlTypes;
+using Threadline.Storage;
 using Threadline.Telemetry;
 
 namespace Threadline.Features.Telemetry;
 
 /// <summary>
 /// The scale-out time-series store on PostgreSQL, written with Npgsql directly. The batches waiting in this process
-/// (<see cref="GroupCommit"/>) are binary-COPYed into a per-connection staging table, then moved with
+/// (<see cref="GroupCommit{TItem, TResult}"/>) are binary-COPYed into a per-connection staging table, then moved with
 /// INSERT ... ON CONFLICT DO NOTHING RETURNING (what comes back is what was new) and the rollup deltas upserted,
 /// all in one transaction committed before <see cref="AppendAsync"/> returns. Several servers may write: nothing
 /// but the series ids (which never change) is cached, and rows are written in key order so that concurrent
@@ -45,7 +46,7 @@ public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, 
     private readonly TelemetryOptions _options;
     private readonly ConcurrentDictionary<(string AssetId, string Signal), int> _seriesIds = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly GroupCommit _groupCommit;
+    private readonly GroupCommit<TelemetryPoint, AppendResult> _groupCommit;
 
     public PostgresTelemetryStore(string connectionString, TelemetryOptions options)
     {
@@ -66,7 +67,7 @@ public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, 
         _dataSource = builder.Build();
         _options = options;
         // One transaction at a time from this process, holding every batch that waited for it; other servers write beside it.
-        _groupCommit = new GroupCommit(_writeLock, 50_000, WriteGroupAsync);
+        _groupCommit = new GroupCommit<TelemetryPoint, AppendResult>(_writeLock, 50_000, WriteGroupAsync);
     }
 
     public async Task InitialiseAsync(CancellationToken cancellationToken)

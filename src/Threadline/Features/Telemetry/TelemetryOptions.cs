@@ -22,6 +22,12 @@ public sealed class TelemetryOptions
     /// <summary>The DuckDB file for Store = DuckDb. Default "{DataDirectory}/telemetry.duckdb".</summary>
     public string? DuckDbFile { get; set; }
 
+    /// <summary>
+    /// Worker threads of the embedded DuckDB. Default: half the cores, at least one — the same process runs the MQTT
+    /// broker, the pipeline and the twins, and a DuckDB append that takes every core stalls them.
+    /// </summary>
+    public int DuckDbThreads { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
     /// <summary>Days raw points are kept, by source timestamp. Default 30 days.</summary>
     public int RawRetentionDays { get; set; } = 30;
 
@@ -65,6 +71,7 @@ public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOption
         Range(failures, "Telemetry:MinuteRetentionDays", options.MinuteRetentionDays, 1, 36_500);
         Range(failures, "Telemetry:HourRetentionDays", options.HourRetentionDays, 1, 36_500);
         Range(failures, "Telemetry:RetentionIntervalMinutes", options.RetentionIntervalMinutes, 1, 10_080);
+        Range(failures, "Telemetry:DuckDbThreads", options.DuckDbThreads, 1, 1_024);
         Range(failures, "Telemetry:MaxRawPointsPerRead", options.MaxRawPointsPerRead, 1, 10_000_000);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -1,6 +1,7 @@
+using Threadline.Features.Telemetry;
 using Threadline.Telemetry;
 
-namespace Threadline.Features.Telemetry;
+namespace Threadline.Storage;
 
 /// <summary>Batches that wait for the writer go into its next transaction together, and share its outcome.</summary>
 public sealed class GroupCommitTests
@@ -15,7 +16,7 @@ public sealed class GroupCommitTests
         var firstStarted = new TaskCompletionSource();
         var releaseFirst = new TaskCompletionSource();
         var groups = new List<int[]>();
-        var commit = new GroupCommit(writeLock, 10_000, async (group, _) =>
+        var commit = new GroupCommit<TelemetryPoint, AppendResult>(writeLock, 10_000, async (group, _) =>
         {
             groups.Add([.. group.Select(g => g.Count)]);
             if (groups.Count == 1)
@@ -43,7 +44,7 @@ public sealed class GroupCommitTests
     {
         using var writeLock = new SemaphoreSlim(1, 1);
         await writeLock.WaitAsync();
-        var commit = new GroupCommit(writeLock, 10_000, (_, _) => throw new InvalidOperationException("disk full"));
+        var commit = new GroupCommit<TelemetryPoint, AppendResult>(writeLock, 10_000, (_, _) => throw new InvalidOperationException("disk full"));
 
         var first = commit.AppendAsync(Batch(1), default);
         var second = commit.AppendAsync(Batch(1), default);
@@ -59,7 +60,7 @@ public sealed class GroupCommitTests
         using var writeLock = new SemaphoreSlim(1, 1);
         await writeLock.WaitAsync();
         var written = new List<int>();
-        var commit = new GroupCommit(writeLock, 10_000, (group, _) =>
+        var commit = new GroupCommit<TelemetryPoint, AppendResult>(writeLock, 10_000, (group, _) =>
         {
             written.AddRange(group.Select(g => g.Count));
             return Task.FromResult<AppendResult[]>([.. group.Select(g => new AppendResult(g.Count, 0, 0))]);

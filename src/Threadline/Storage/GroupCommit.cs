@@ -1,19 +1,17 @@
-using Threadline.Telemetry;
-
-namespace Threadline.Features.Telemetry;
+namespace Threadline.Storage;
 
 /// <summary>
-/// Group commit for appends: whoever holds the write lock writes every batch waiting so far in one transaction,
-/// because a commit (WAL flush, round trips) costs as much as a thousand rows. Each caller still returns only after
+/// Group commit for appends (telemetry points, asset events): whoever holds the write lock writes every batch waiting
+/// so far in one transaction, because a commit (WAL flush, round trips) costs as much as a thousand rows. Each caller still returns only after
 /// the commit that holds its points, with the counts of its own batch; if that transaction fails, every caller in
 /// the group sees the failure.
 /// </summary>
-internal sealed class GroupCommit(SemaphoreSlim writeLock, int maxPointsPerTransaction,
-    Func<IReadOnlyList<IReadOnlyList<TelemetryPoint>>, CancellationToken, Task<AppendResult[]>> writeGroup)
+internal sealed class GroupCommit<TItem, TResult>(SemaphoreSlim writeLock, int maxItemsPerTransaction,
+    Func<IReadOnlyList<IReadOnlyList<TItem>>, CancellationToken, Task<TResult[]>> writeGroup)
 {
     private readonly List<Pending> _pending = [];
 
-    public async Task<AppendResult> AppendAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken)
+    public async Task<TResult> AppendAsync(IReadOnlyList<TItem> points, CancellationToken cancellationToken)
     {
         var request = new Pending(points);
         lock (_pending)
@@ -73,7 +71,7 @@ internal sealed class GroupCommit(SemaphoreSlim writeLock, int maxPointsPerTrans
             var group = new List<Pending>();
             var points = 0;
             while (_pending.Count > group.Count
-                && (group.Count == 0 || points + _pending[group.Count].Points.Count <= maxPointsPerTransaction))
+                && (group.Count == 0 || points + _pending[group.Count].Points.Count <= maxItemsPerTransaction))
             {
                 points += _pending[group.Count].Points.Count;
                 group.Add(_pending[group.Count]);
@@ -83,10 +81,10 @@ internal sealed class GroupCommit(SemaphoreSlim writeLock, int maxPointsPerTrans
         }
     }
 
-    private sealed class Pending(IReadOnlyList<TelemetryPoint> points)
+    private sealed class Pending(IReadOnlyList<TItem> points)
     {
-        public IReadOnlyList<TelemetryPoint> Points { get; } = points;
+        public IReadOnlyList<TItem> Points { get; } = points;
 
-        public TaskCompletionSource<AppendResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<TResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
