@@ -25,6 +25,7 @@ public static class TwinRegistration
         builder.Services.AddSingleton<TwinFeed>();
         builder.Services.AddSingleton<ITelemetryObserver>(sp => sp.GetRequiredService<TwinFeed>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TwinFeed>());
+        TwinStateWriter.Register(builder.Services);
         var siloPort = options.SiloPort == 0 ? FreePort() : options.SiloPort;
         var primary = string.IsNullOrEmpty(options.PrimarySiloEndpoint) ? null : IPEndPoint.Parse(options.PrimarySiloEndpoint);
         builder.Services.AddSingleton(new SiloEndpoint(new IPEndPoint(IPAddress.Loopback, siloPort)));
