@@ -8,18 +8,26 @@ namespace Threadline.Features.Twins;
 /// <summary>
 /// Carries accepted telemetry to the twins without holding up ingestion: a bounded queue that drops the oldest
 /// readings when twins fall behind (the store keeps every point; a twin only needs the recent ones), drained by one
-/// loop that groups readings by asset so each grain gets one call per batch.
+/// loop that groups readings by asset. Each twin has at most one call running: readings that arrive meanwhile wait and
+/// go in its next call, so a twin gets its readings in order while other twins proceed; at most 65,536 readings are
+/// out of the queue at a time.
 /// </summary>
 public sealed class TwinFeed : BackgroundService, ITelemetryObserver
 {
     public const int Capacity = 262_144;
     private const int MaxBatch = 8_192;
 
+    // Readings out of the queue and not yet applied (in calls, or waiting for their twin's running call).
+    private const int MaxOutstanding = 65_536;
+
     private readonly IGrainFactory _grains;
     private readonly ILogger<TwinFeed> _logger;
     private readonly Channel<TelemetryPoint> _queue;
     private readonly Lock _gate = new();
     private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
+    private readonly Dictionary<string, List<TelemetryPoint>> _waiting = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _room = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private long _outstanding;
     private long _offered;
     private long _handled;
 
@@ -62,23 +70,64 @@ public sealed class TwinFeed : BackgroundService, ITelemetryObserver
         var batch = new List<TelemetryPoint>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {
+            // Readings taken out of the queue are no longer dropped when twins fall behind, so only so many may be out.
+            while (Interlocked.Read(ref _outstanding) >= MaxOutstanding)
+            {
+                await _room.Reader.ReadAsync(stoppingToken);
+            }
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var point))
             {
                 batch.Add(point);
             }
+            Interlocked.Add(ref _outstanding, batch.Count);
+            foreach (var group in batch.GroupBy(p => p.AssetId, StringComparer.Ordinal))
+            {
+                lock (_gate)
+                {
+                    if (_waiting.TryGetValue(group.Key, out var waiting))
+                    {
+                        // The twin's previous call is still running: these readings follow it, in order.
+                        waiting.AddRange(group);
+                        continue;
+                    }
+                    _waiting[group.Key] = [];
+                }
+                _ = CallAsync(group.Key, [.. group]);
+            }
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Applies one twin's readings, then whatever arrived for it meanwhile, until none is left: one call at a time per twin.</summary>
+    private async Task CallAsync(string assetId, List<TelemetryPoint> points)
+    {
+        var grain = _grains.GetGrain<ITwinGrain>(assetId);
+        while (true)
+        {
             try
             {
-                await Task.WhenAll(batch.GroupBy(p => p.AssetId, StringComparer.Ordinal)
-                    .Select(g => _grains.GetGrain<ITwinGrain>(g.Key).ApplyAsync([.. g.OrderBy(p => p.Timestamp).Select(TwinReading.From)])));
+                await grain.ApplyAsync([.. points.OrderBy(p => p.Timestamp).Select(TwinReading.From)]);
             }
 #pragma warning disable CA1031 // One twin's failure must not stop the feed of all others.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _logger.LogWarning(ex, "Twins failed to apply a batch of {Count} readings", batch.Count);
+                _logger.LogWarning(ex, "Twin {AssetId} failed to apply {Count} readings", assetId, points.Count);
             }
-            Handled(batch.Count);
-            batch.Clear();
+            Interlocked.Add(ref _outstanding, -points.Count);
+            _room.Writer.TryWrite(true);
+            Handled(points.Count);
+            lock (_gate)
+            {
+                var waiting = _waiting[assetId];
+                if (waiting.Count == 0)
+                {
+                    _waiting.Remove(assetId);
+                    return;
+                }
+                _waiting[assetId] = [];
+                points = waiting;
+            }
         }
     }
 

@@ -33,7 +33,10 @@ public interface ITwinGrain : IGrainWithStringKey
     /// <summary>The twin now, as JSON of <see cref="TwinView"/>; null when the asset is unknown or its family declares no twin model.</summary>
     Task<string?> ViewAsync();
 
-    /// <summary>Writes the state now (the runtime otherwise writes it every Twins:PersistIntervalSeconds and on deactivation).</summary>
+    /// <summary>
+    /// Writes the state now and completes once it is stored (the runtime otherwise hands it to the silo's
+    /// <see cref="TwinStateWriter"/> every Twins:PersistIntervalSeconds, when the twin concludes something, and on deactivation).
+    /// </summary>
     Task FlushAsync();
 
     /// <summary>The silo this activation runs on.</summary>
@@ -53,7 +56,7 @@ public interface ITwinGrain : IGrainWithStringKey
 // A twin lives on the silo that first asks for it, which is the server ingesting its telemetry.
 [Orleans.Placement.PreferLocalPlacement]
 public sealed class TwinGrain(
-    AssetStore assets, PlmService plm, TwinStore store, TwinPublisher publisher, TimeProvider time,
+    AssetStore assets, PlmService plm, TwinStateWriter writer, TwinPublisher publisher, TimeProvider time,
     IOptions<TwinOptions> options, ILogger<TwinGrain> logger) : Grain, ITwinGrain
 {
     internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web)
@@ -91,7 +94,7 @@ public sealed class TwinGrain(
         {
             return;
         }
-        var state = await store.LoadAsync(id, cancellationToken) ?? TwinState.Create(_model, id);
+        var state = await writer.LoadAsync(id, cancellationToken) ?? TwinState.Create(_model, id);
         // A released change may have moved the unit to another revision: the twin follows its PLM record.
         _state = state.FitsModel(_model) ? state : state.Rebind(_model);
         await TakeInConfigurationAsync(catalog, history!.Value.AsBuilt, history.Value.Events, cancellationToken);
@@ -143,9 +146,23 @@ public sealed class TwinGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_dirty)
+        var written = _dirty ? Save() : writer.WrittenAsync(this.GetPrimaryKeyString());
+        // On shutdown the silo's writer writes what it holds after every grain is gone. Otherwise (idle, migration,
+        // memory pressure) wait for the write, so that an activation on another silo reads this state; if Orleans
+        // cancels the wait, the writer still holds the state and writes it.
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
         {
-            await SaveAsync(cancellationToken);
+            return;
+        }
+        try
+        {
+            await written.WaitAsync(cancellationToken);
+        }
+#pragma warning disable CA1031 // Cancelled or failed, the state stays with the writer, which retries: nothing for the grain to do.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            logger.LogDebug(ex, "Twin {AssetId} deactivated before its state was written; the writer still holds it", this.GetPrimaryKeyString());
         }
     }
 
@@ -162,7 +179,7 @@ public sealed class TwinGrain(
             // A reading that opens a new snapshot period first closes the last one: its snapshot is the state at its end.
             if (_dirty && _state.UpdatedAt is { } latest && reading.Timestamp.UtcTicks / period > latest.UtcTicks / period)
             {
-                await SaveAsync(CancellationToken.None);
+                _ = Save();
             }
             var (next, events) = TwinEngine.Apply(_state, _model, reading.ToPoint(_asset.Id));
             _state = next;
@@ -175,21 +192,26 @@ public sealed class TwinGrain(
         }
         if (concluded.Count > 0 || time.GetUtcNow() - _lastSaved >= TimeSpan.FromSeconds(options.Value.PersistIntervalSeconds))
         {
-            await SaveAsync(CancellationToken.None);
+            _ = Save();
         }
     }
 
     public Task<string?> ViewAsync() =>
         Task.FromResult(_model is null || _state is null ? null : JsonSerializer.Serialize(TwinView.Of(_state, _model, _configuration), ViewJson));
 
-    public Task FlushAsync() => _dirty ? SaveAsync(CancellationToken.None) : Task.CompletedTask;
+    public Task FlushAsync() => _dirty ? Save() : writer.WrittenAsync(this.GetPrimaryKeyString());
 
     public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
 
-    private async Task SaveAsync(CancellationToken ct)
+    /// <summary>
+    /// Hands the state to the silo's writer, which writes it behind the grain; the task completes when it is written.
+    /// A write that fails is retried by the writer, so a caller that only hands over ignores the task.
+    /// </summary>
+    private Task Save()
     {
-        await store.SaveAsync(_state!, _model!.Revision, _asset!.Site?.Value, time.GetUtcNow(), TimeSpan.FromMinutes(options.Value.SnapshotIntervalMinutes), ct);
+        var written = writer.Hand(_state!, _model!.Revision, _asset!.Site?.Value);
         _lastSaved = time.GetUtcNow();
         _dirty = false;
+        return written;
     }
 }

@@ -37,6 +37,7 @@ public static class TwinRegistration
         builder.Services.AddSingleton<TwinFeed>();
         builder.Services.AddSingleton<ITelemetryObserver>(sp => sp.GetRequiredService<TwinFeed>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TwinFeed>());
+        TwinStateWriter.Register(builder.Services);
         var siloPort = options.SiloPort == 0 ? FreePort() : options.SiloPort;
         var gatewayPort = options.GatewayPort == 0 ? FreePort() : options.GatewayPort;
         builder.Services.AddSingleton(new SiloEndpoint(new IPEndPoint(TwinClustering.AdvertisedAddress(options), siloPort)));

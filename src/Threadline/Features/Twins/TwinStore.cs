@@ -1,4 +1,9 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Threadline.Storage;
 using Threadline.Twins;
 
@@ -15,41 +20,92 @@ public sealed class TwinStore(ThreadlineDb db)
     }
 
     /// <summary>
-    /// Writes the state, and keeps it as the snapshot of its period of source time (the last state written within a
-    /// period wins), so time travel answers with the twin as it stood at the end of each period.
+    /// Writes one state, and keeps it as the snapshot of its period of source time (the last state written within a
+    /// period wins), so time travel answers with the twin as it stood at the end of each period. The runtime writes
+    /// through <see cref="TwinStateWriter"/>, which calls <see cref="WriteAsync"/> for many twins at once.
     /// </summary>
-    public async Task SaveAsync(TwinState state, string revision, string? site, DateTimeOffset savedAt, TimeSpan snapshotPeriod, CancellationToken ct)
+    public Task SaveAsync(TwinState state, string revision, string? site, DateTimeOffset savedAt, TimeSpan snapshotPeriod, CancellationToken ct)
     {
         var json = TwinStateJson.Serialize(state);
+        var row = new TwinStateWrite(state, revision, site, savedAt, json);
+        return WriteAsync([row], state.UpdatedAt is { } at ? [new TwinSnapshotWrite(state.AssetId, SnapshotPeriod(at, snapshotPeriod), at, json)] : [], ct);
+    }
+
+    /// <summary>Which period of source time a state updated at <paramref name="at"/> is a snapshot of.</summary>
+    public static long SnapshotPeriod(DateTimeOffset at, TimeSpan snapshotPeriod) => at.ToUnixTimeMilliseconds() / (long)snapshotPeriod.TotalMilliseconds;
+
+    /// <summary>
+    /// Upserts many twins' states and snapshots in one transaction: a state replaces the twin's row; a snapshot replaces
+    /// its (twin, period) row unless that one is later in source time. Each twin at most once in
+    /// <paramref name="states"/> and each (twin, period) at most once in <paramref name="snapshots"/>.
+    /// </summary>
+    public async Task WriteAsync(IReadOnlyList<TwinStateWrite> states, IReadOnlyList<TwinSnapshotWrite> snapshots, CancellationToken ct)
+    {
+        if (states.Count == 0 && snapshots.Count == 0)
+        {
+            return;
+        }
         await using var context = db.CreateContext();
-        var row = await context.TwinStates.FindAsync([state.AssetId], ct);
-        if (row is null)
+        await context.Database.OpenConnectionAsync(ct);
+        await using var transaction = await context.Database.BeginTransactionAsync(ct);
+        var connection = context.Database.GetDbConnection();
+        var dbTransaction = transaction.GetDbTransaction();
+        // ON CONFLICT ... DO UPDATE reads the same in SQLite (3.24+) and PostgreSQL, so one statement serves both
+        // providers; multi-row VALUES keeps the round trips to one per chunk.
+        foreach (var chunk in states.Chunk(RowsPerStatement))
         {
-            row = new TwinStateRow { AssetId = state.AssetId, Revision = revision, State = json };
-            context.TwinStates.Add(row);
+            await using var command = connection.CreateCommand();
+            command.Transaction = dbTransaction;
+            var values = new StringBuilder();
+            foreach (var row in chunk)
+            {
+                values.Append(values.Length == 0 ? "(" : ", (");
+                values.AppendJoin(", ",
+                    Parameter(command, row.State.AssetId, DbType.String), Parameter(command, row.Revision, DbType.String),
+                    Parameter(command, row.Site, DbType.String), Parameter(command, row.State.Health, DbType.Double),
+                    Parameter(command, row.State.Rul.Days, DbType.Double), Parameter(command, row.State.Alerts.Length, DbType.Int32),
+                    Parameter(command, row.State.UpdatedAt?.ToUniversalTime(), DbType.DateTimeOffset),
+                    Parameter(command, row.SavedAt.ToUniversalTime(), DbType.DateTimeOffset), Parameter(command, row.Json, DbType.String));
+                values.Append(')');
+            }
+            command.CommandText = "INSERT INTO twin_states (asset_id, revision, site, health, rul_days, active_alerts, updated_at, saved_at, state) VALUES "
+                + values + " ON CONFLICT (asset_id) DO UPDATE SET revision = excluded.revision, site = excluded.site, health = excluded.health, "
+                + "rul_days = excluded.rul_days, active_alerts = excluded.active_alerts, updated_at = excluded.updated_at, saved_at = excluded.saved_at, state = excluded.state";
+            await command.ExecuteNonQueryAsync(ct);
         }
-        row.Revision = revision;
-        row.Site = site;
-        row.Health = state.Health;
-        row.RulDays = state.Rul.Days;
-        row.ActiveAlerts = state.Alerts.Length;
-        row.UpdatedAt = state.UpdatedAt;
-        row.SavedAt = savedAt;
-        row.State = json;
-        if (state.UpdatedAt is { } at)
+        foreach (var chunk in snapshots.Chunk(RowsPerStatement))
         {
-            var period = at.ToUnixTimeMilliseconds() / (long)snapshotPeriod.TotalMilliseconds;
-            var snapshot = await context.TwinSnapshots.FirstOrDefaultAsync(s => s.AssetId == state.AssetId && s.Period == period, ct);
-            if (snapshot is null)
+            await using var command = connection.CreateCommand();
+            command.Transaction = dbTransaction;
+            var values = new StringBuilder();
+            foreach (var row in chunk)
             {
-                context.TwinSnapshots.Add(new TwinSnapshotRow { AssetId = state.AssetId, At = at, AtUnixMs = at.ToUnixTimeMilliseconds(), Period = period, State = json });
+                values.Append(values.Length == 0 ? "(" : ", (");
+                values.AppendJoin(", ",
+                    Parameter(command, row.AssetId, DbType.String), Parameter(command, row.At.ToUniversalTime(), DbType.DateTimeOffset),
+                    Parameter(command, row.At.ToUnixTimeMilliseconds(), DbType.Int64), Parameter(command, row.Period, DbType.Int64),
+                    Parameter(command, row.Json, DbType.String));
+                values.Append(')');
             }
-            else if (snapshot.AtUnixMs <= at.ToUnixTimeMilliseconds())
-            {
-                (snapshot.At, snapshot.AtUnixMs, snapshot.State) = (at, at.ToUnixTimeMilliseconds(), json);
-            }
+            command.CommandText = "INSERT INTO twin_snapshots (asset_id, at, at_unix_ms, period, state) VALUES " + values
+                + " ON CONFLICT (asset_id, period) DO UPDATE SET at = excluded.at, at_unix_ms = excluded.at_unix_ms, state = excluded.state"
+                + " WHERE twin_snapshots.at_unix_ms <= excluded.at_unix_ms";
+            await command.ExecuteNonQueryAsync(ct);
         }
-        await context.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    // 9 parameters a row: 200 rows stay far below SQLite's and PostgreSQL's parameter limits (32,766 and 65,535).
+    private const int RowsPerStatement = 200;
+
+    private static string Parameter(DbCommand command, object? value, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@p" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+        parameter.DbType = type;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter.ParameterName;
     }
 
     /// <summary>The last snapshot taken at or before <paramref name="at"/>, or null when the twin had none yet.</summary>
@@ -89,3 +145,9 @@ public sealed class TwinStore(ThreadlineDb db)
         return rows;
     }
 }
+
+/// <summary>One twin's state to write: the row of twin_states. <see cref="SavedAt"/> is server time; <see cref="Json"/> is <see cref="TwinStateJson"/> of the state.</summary>
+public sealed record TwinStateWrite(TwinState State, string Revision, string? Site, DateTimeOffset SavedAt, string Json);
+
+/// <summary>A twin's state as the snapshot of one period of source time (<see cref="TwinStore.SnapshotPeriod"/>); <see cref="At"/> is the state's last sample time.</summary>
+public sealed record TwinSnapshotWrite(string AssetId, long Period, DateTimeOffset At, string Json);

@@ -1,0 +1,164 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using Threadline.Assets;
+using Threadline.Features.Assets;
+using Threadline.Features.Demo;
+using Threadline.Features.Ingestion;
+using Threadline.Features.Plm;
+using Threadline.Storage;
+using Threadline.Telemetry;
+using Threadline.Twins;
+
+namespace Threadline.Features.Twins;
+
+/// <summary>
+/// <see cref="TwinGrain"/> on Orleans' in-process test cluster (two silos), with the services it runs on in the
+/// server: installed base, PLM and twin store on one SQLite file, the twin publisher with no broker attached, and
+/// one <see cref="FakeTimeProvider"/> for every silo. Readings are handed to grains through a silo's own grain
+/// factory, so prefer-local placement puts the twin on that silo.
+/// </summary>
+public sealed class TwinGrainTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Source = new(2026, 11, 23, 7, 0, 0, TimeSpan.Zero);
+    private readonly string _data = Directory.CreateTempSubdirectory("threadline-twingrain-").FullName;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+    private InProcessTestCluster _cluster = null!;
+    private ServiceProvider _seed = null!;
+    private string _asset = "";
+
+    private IConfiguration Configuration => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["DataDirectory"] = _data, ["Twins:PersistIntervalSeconds"] = "30",
+    }).Build();
+
+    /// <summary>What a silo of the server registers for its twins, by the server's own registration methods.</summary>
+    private void AddTwinServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddStorage(configuration);
+        services.AddPlm();
+        services.AddInstalledBase();
+        services.AddOptions<TwinOptions>().Bind(configuration.GetSection(TwinOptions.Section));
+        services.AddOptions<UnsOptions>();
+        services.AddSingleton<UnsPublisher>();
+        services.AddSingleton<TwinStore>();
+        services.AddSingleton<TwinPublisher>();
+        TwinStateWriter.Register(services);
+    }
+
+    public async Task InitializeAsync()
+    {
+        var configuration = Configuration;
+        var seed = new ServiceCollection().AddLogging();
+        AddTwinServices(seed, configuration);
+        _seed = seed.BuildServiceProvider();
+        await _seed.GetRequiredService<ThreadlineDb>().MigrateAsync();
+        await DemoPumpFamily.SeedAsync(_seed.GetRequiredService<PlmService>(), default);
+        _asset = (await _seed.GetRequiredService<InstalledBaseService>().RegisterAsync(
+            new NewAsset("SN00420", DemoPumpFamily.Pump, null, null, "acme/plant-1", new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)), default)).Id;
+
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddConfiguration(configuration);
+            host.Logging.SetMinimumLevel(LogLevel.Warning);
+            AddTwinServices(host.Services, host.Configuration);
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        await _seed.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private ITwinGrain TwinOn(InProcessSiloHandle silo) => silo.ServiceProvider.GetRequiredService<IGrainFactory>().GetGrain<ITwinGrain>(_asset);
+
+    /// <summary>A running pump's reading set <paramref name="minute"/> minutes after 07:00 (source time), vibration as given.</summary>
+    private static TwinReading[] Running(int minute, double vibration) =>
+    [
+        .. new (string Signal, double Value)[]
+        {
+            ("speed", 1475), ("flow", 45), ("suction_pressure", 1.2), ("discharge_pressure", 4.3), ("motor_current", 19.5),
+            ("bearing_temperature", 55), ("inlet_pressure_margin", 2.5), ("seal_leakage", 0.5), ("seal_temperature", 40),
+            ("bearing_vibration_x", vibration),
+        }.Select(r => new TwinReading(r.Signal, Source.AddMinutes(minute), r.Value, null, (int)TelemetryQuality.Good, "test", false)),
+    ];
+
+    private async Task<double?> StoredVibrationAsync()
+    {
+        var state = await _seed.GetRequiredService<TwinStore>().LoadAsync(_asset, default);
+        return state?.Signals.Single(s => s.Signal == "bearing_vibration_x").Value;
+    }
+
+    [Fact]
+    public async Task Readings_AreInTheTwinsView()
+    {
+        var twin = TwinOn(_cluster.Silos[0]);
+
+        await twin.ApplyAsync(Running(0, 1.7));
+
+        var view = System.Text.Json.JsonDocument.Parse((await twin.ViewAsync())!).RootElement;
+        Assert.Equal(1.7, view.GetProperty("state").GetProperty("bearing_vibration_x").GetDouble());
+        Assert.Equal("D", view.GetProperty("revision").GetString());
+    }
+
+    [Fact]
+    public async Task PersistInterval_StateIsWrittenOnceTheClockHasPassedIt_NotBefore()
+    {
+        var silo = _cluster.Silos[0];
+        var twin = TwinOn(silo);
+        var writer = silo.ServiceProvider.GetRequiredService<TwinStateWriter>();
+        // The first reading set is written at once: the twin has never been saved.
+        await twin.ApplyAsync(Running(0, 1.1));
+        await writer.WrittenAsync(_asset);
+        Assert.Equal(1.1, await StoredVibrationAsync());
+
+        _time.Advance(TimeSpan.FromSeconds(29));
+        await twin.ApplyAsync(Running(1, 1.2));
+        await writer.WrittenAsync(_asset);
+        Assert.Equal(1.1, await StoredVibrationAsync());
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await twin.ApplyAsync(Running(2, 1.3));
+        await writer.WrittenAsync(_asset);
+        Assert.Equal(1.3, await StoredVibrationAsync());
+    }
+
+    [Fact]
+    public async Task Deactivation_WritesTheUnsavedState()
+    {
+        var twin = TwinOn(_cluster.Silos[0]);
+        await twin.ApplyAsync(Running(0, 1.1));
+        await twin.ApplyAsync(Running(1, 1.4));
+
+        await _cluster.DeactivateAsync(twin);
+
+        Assert.Equal(1.4, await StoredVibrationAsync());
+    }
+
+    [Fact]
+    public async Task TwinOnAStoppedSilo_ResumesOnTheOtherFromItsPersistedState()
+    {
+        var second = _cluster.Silos[1];
+        var onSecond = TwinOn(second);
+        await onSecond.ApplyAsync(Running(0, 1.1));
+        await onSecond.ApplyAsync(Running(1, 1.6));
+        Assert.Contains(second.SiloAddress.Endpoint.Port.ToString(CultureInfo.InvariantCulture), await onSecond.SiloAsync());
+
+        await _cluster.StopSiloAsync(second);
+
+        var first = _cluster.Silos.Single();
+        var onFirst = TwinOn(first);
+        Assert.Contains(first.SiloAddress.Endpoint.Port.ToString(CultureInfo.InvariantCulture), await onFirst.SiloAsync());
+        var view = System.Text.Json.JsonDocument.Parse((await onFirst.ViewAsync())!).RootElement;
+        Assert.Equal(1.6, view.GetProperty("state").GetProperty("bearing_vibration_x").GetDouble());
+    }
+}
