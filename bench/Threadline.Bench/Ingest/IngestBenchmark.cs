@@ -14,6 +14,7 @@ using Threadline.Features.Demo;
 using Threadline.Features.Ingestion;
 using Threadline.Features.Plm;
 using Threadline.Features.Telemetry;
+using Threadline.Features.Twins;
 using Threadline.Hosting;
 
 namespace Threadline.Bench.Ingest;
@@ -67,7 +68,7 @@ internal static class IngestBenchmark
                     var (jsonAssets, sparkplugAssets) = await RegisterAssetsAsync(app.Services, options);
                     jsonTopicsAssets = jsonAssets;
                     Workload workload = kind == "json" ? new JsonWorkload(jsonAssets, Site) : sparkplug;
-                    var check = new StoredCheck(store, counters, failures);
+                    var check = new StoredCheck(store, counters, failures, app.Services.GetService<TwinFeed>());
                     var opts = options with { Messages = messages };
                     var births = workload.PointsPerSession * options.Publishers;
                     Console.WriteLine();
@@ -75,11 +76,21 @@ internal static class IngestBenchmark
                         $"Ingestion:DedupWindow {app.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.DedupWindow}");
                     // With the journal a PUBACK no longer means stored: every ingested phase ends when the server has
                     // counted each point stored, and publish-to-stored is read from the store's own append times.
+                    // The twins are part of the path when they run (Twins:Enabled, the product default): a phase ends
+                    // when every point is stored and every reading offered to the twins has been handled.
+                    var twins = app.Services.GetService<TwinFeed>();
                     Func<Task> AllStored(IngestBenchmarkOptions phase)
                     {
                         var now = counters.Snapshot();
                         var target = now.Stored + now.Duplicate + births + phase.Messages / options.Publishers * options.Publishers * workload.PointsPerMessage;
-                        return () => WaitStoredAsync(counters, target);
+                        return async () =>
+                        {
+                            await WaitStoredAsync(counters, target);
+                            if (twins is not null)
+                            {
+                                await twins.DrainedAsync();
+                            }
+                        };
                     }
                     var warmUp = opts with { Messages = Math.Max(options.Publishers, messages / 10) };
                     await check.RunAsync($"{workload.Name} warm-up", births, () => RunPhaseAsync("warm-up", port, workload, warmUp, rate: null, delivered: AllStored(warmUp)));
@@ -97,8 +108,8 @@ internal static class IngestBenchmark
                     Console.WriteLine($"({stats.Stored:N0} stored over {series:N0} series: {stats.Stored / (double)series:N1} a series on average.)");
                     Console.WriteLine($"Server counters: stored {stats.Stored:N0}, duplicate {stats.Duplicate:N0}, dead-lettered {stats.DeadLettered.Values.Sum():N0}, " +
                         $"quarantined {stats.Quarantined:N0}, limit crossings {stats.LimitCrossings:N0}, store failures {stats.StoreFailures:N0}");
-                    rows.Add($"| Threadline → {store.InnerName}, {workload.Name}, QoS 1 | {saturation.MessageRate:N0} | {saturation.PointRate:N0} | {Ms(latency.StoredP50)} at {latency.PointRate:N0} points/s | {Ms(latency.StoredP99)} | {Ms(latency.P50)} / {Ms(latency.P99)} |");
-                    rows.Add($"| Threadline embedded broker alone, same messages, not ingested | {brokerOnly.MessageRate:N0} | {brokerOnly.PointRate:N0} | – | – | – |");
+                    rows.Add($"| Threadline → {store.InnerName}, {workload.Name}, QoS 1 | {saturation.MessageRate:N0} | {saturation.PointRate:N0} | {Ms(latency.StoredP50)} at {latency.PointRate:N0} points/s | {Ms(latency.StoredP99)} | {Ms(latency.P50)} / {Ms(latency.P99)} | {Twins(saturation)} |");
+                    rows.Add($"| Threadline embedded broker alone, same messages, not ingested | {brokerOnly.MessageRate:N0} | {brokerOnly.PointRate:N0} | – | – | – | – |");
                     // QoS 0, as Sparkplug asks for DATA: the broker does not wait for the store, so a connection is not
                     // held to one message per append. The phase ends when the server counted every point stored.
                     workload.DataQos = MqttQualityOfServiceLevel.AtMostOnce;
@@ -106,12 +117,12 @@ internal static class IngestBenchmark
                     var qos0 = await check.RunAsync($"{workload.Name} QoS 0 saturation", births, () => RunPhaseAsync("Threadline saturation at QoS 0", port, workload, opts, rate: null,
                         delivered: () => WaitStoredAsync(counters, storedBefore + duplicatesBefore + births + opts.Messages / options.Publishers * options.Publishers * workload.PointsPerMessage)));
                     workload.DataQos = MqttQualityOfServiceLevel.AtLeastOnce;
-                    rows.Add($"| Threadline → {store.InnerName}, {workload.Name}, QoS 0 (until the server counted every point stored) | {qos0.MessageRate:N0} | {qos0.PointRate:N0} | – | – | – |");
+                    rows.Add($"| Threadline → {store.InnerName}, {workload.Name}, QoS 0 (until the server counted every point stored) | {qos0.MessageRate:N0} | {qos0.PointRate:N0} | – | – | – | {Twins(qos0)} |");
                     if (options.Store == "memory")
                     {
                         // The pipeline without MQTT: what the broker costs, and what the pipeline alone can do on this machine.
                         var direct = await check.RunAsync($"{workload.Name} direct", births, () => RunDirectAsync(app.Services.GetRequiredService<IngestionRouter>(), workload, opts, AllStored(opts)));
-                        rows.Add($"| IngestionRouter called directly (no MQTT; one message at a time per publisher, as the broker does) → {store.InnerName} | {direct.MessageRate:N0} | {direct.PointRate:N0} | – | – | – |");
+                        rows.Add($"| IngestionRouter called directly (no MQTT; one message at a time per publisher, as the broker does) → {store.InnerName} | {direct.MessageRate:N0} | {direct.PointRate:N0} | – | – | – | {Twins(direct)} |");
                     }
                 }
                 finally
@@ -123,7 +134,7 @@ internal static class IngestBenchmark
                 {
                     var workload = kind == "json" ? (Workload)new JsonWorkload(jsonTopicsAssets, Site) : sparkplug;
                     var ceiling = await RunMosquittoCeilingAsync(options with { Messages = messages }, workload);
-                    rows.Add($"| Mosquitto → one plain MQTTnet subscriber, same messages, no processing (ceiling) | {ceiling.MessageRate:N0} | {ceiling.PointRate:N0} | – | – | – |");
+                    rows.Add($"| Mosquitto → one plain MQTTnet subscriber, same messages, no processing (ceiling) | {ceiling.MessageRate:N0} | {ceiling.PointRate:N0} | – | – | – | – |");
                 }
                 else
                 {
@@ -146,8 +157,8 @@ internal static class IngestBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"Load average at the end: {LoadAverage()}");
-        Console.WriteLine("| Path | Messages/s at saturation | Points/s at saturation | p50 publish-to-stored | p99 publish-to-stored | publish-to-PUBACK p50 / p99 at half rate |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| Path | Messages/s at saturation | Points/s at saturation | p50 publish-to-stored | p99 publish-to-stored | publish-to-PUBACK p50 / p99 at half rate | Twin readings applied/s (dropped) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         rows.ForEach(Console.WriteLine);
         foreach (var failure in failures)
         {
@@ -204,6 +215,10 @@ internal static class IngestBenchmark
 
     internal sealed record PhaseResult(int Messages, int Points, long Start, TimeSpan Elapsed, double P50, double P99, double StoredP50 = double.NaN, double StoredP99 = double.NaN)
     {
+        public long TwinApplied { get; init; }
+
+        public long TwinDropped { get; init; }
+
         public double MessageRate => Messages / Elapsed.TotalSeconds;
 
         public double PointRate => Points / Elapsed.TotalSeconds;
@@ -361,15 +376,22 @@ internal static class IngestBenchmark
     }
 
     /// <summary>Counts stored points around each ingested phase and reports the batches the writer handed the store.</summary>
-    private sealed class StoredCheck(MeasuredStore store, IngestionCounters counters, List<string> failures)
+    private sealed class StoredCheck(MeasuredStore store, IngestionCounters counters, List<string> failures, TwinFeed? twins)
     {
         /// <summary>Runs a phase; afterwards the store must have stored every data and birth value once, and nothing else happened to them.</summary>
         public async Task<PhaseResult> RunAsync(string phase, int birthPoints, Func<Task<PhaseResult>> run)
         {
             store.Take();
             var before = counters.Snapshot();
+            var twinsBefore = twins?.Counts() ?? default;
             var result = await run();
             var after = counters.Snapshot();
+            if (twins is not null)
+            {
+                var twinsAfter = twins.Counts();
+                result = result with { TwinApplied = twinsAfter.Applied - twinsBefore.Applied, TwinDropped = twinsAfter.Dropped - twinsBefore.Dropped };
+                Console.WriteLine($"  twins: {result.TwinApplied:N0} readings applied ({result.TwinApplied / result.Elapsed.TotalSeconds:N0}/s over the phase), {result.TwinDropped:N0} dropped as too late");
+            }
             var appends = store.Take();
             var stored = after.Stored - before.Stored;
             var duplicates = after.Duplicate - before.Duplicate;
@@ -482,6 +504,9 @@ internal static class IngestBenchmark
             client.Dispose();
         }
     }
+
+    private static string Twins(PhaseResult phase) => phase.TwinApplied + phase.TwinDropped == 0 ? "–"
+        : $"{phase.TwinApplied / phase.Elapsed.TotalSeconds:N0} ({phase.TwinDropped:N0})";
 
     private static string Ms(double ms) => double.IsNaN(ms) ? "–" : ms.ToString("0.00", CultureInfo.InvariantCulture) + " ms";
 

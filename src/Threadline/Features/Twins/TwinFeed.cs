@@ -30,6 +30,8 @@ public sealed class TwinFeed : BackgroundService, ITelemetryObserver
     private long _outstanding;
     private long _offered;
     private long _handled;
+    private long _applied;
+    private long _dropped;
 
     public TwinFeed(IGrainFactory grains, ILogger<TwinFeed> logger)
     {
@@ -37,11 +39,18 @@ public sealed class TwinFeed : BackgroundService, ITelemetryObserver
         _logger = logger;
         _queue = Channel.CreateBounded<TelemetryPoint>(
             new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            _ => Handled(1));
+            _ =>
+            {
+                Interlocked.Increment(ref _dropped);
+                Handled(1);
+            });
     }
 
     /// <summary>Readings applied by twins (or dropped because they fell behind) so far.</summary>
     public long Handled() => Interlocked.Read(ref _handled);
+
+    /// <summary>Readings twins have applied, and readings dropped because twins fell more than <see cref="Capacity"/> behind, since start.</summary>
+    public (long Applied, long Dropped) Counts() => (Interlocked.Read(ref _applied), Interlocked.Read(ref _dropped));
 
     public void Observe(AssetBinding binding, TelemetryPoint point)
     {
@@ -107,6 +116,7 @@ public sealed class TwinFeed : BackgroundService, ITelemetryObserver
             try
             {
                 await grain.ApplyAsync([.. points.OrderBy(p => p.Timestamp).Select(TwinReading.From)]);
+                Interlocked.Add(ref _applied, points.Count);
             }
 #pragma warning disable CA1031 // One twin's failure must not stop the feed of all others.
             catch (Exception ex)
