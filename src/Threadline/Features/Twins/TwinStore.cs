@@ -52,51 +52,49 @@ public sealed class TwinStore(ThreadlineDb db)
         var dbTransaction = transaction.GetDbTransaction();
         // ON CONFLICT ... DO UPDATE reads the same in SQLite (3.24+) and PostgreSQL, so one statement serves both
         // providers; multi-row VALUES keeps the round trips to one per chunk.
-        foreach (var chunk in states.Chunk(RowsPerStatement))
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = dbTransaction;
-            var values = new StringBuilder();
-            foreach (var row in chunk)
-            {
-                values.Append(values.Length == 0 ? "(" : ", (");
-                values.AppendJoin(", ",
-                    Parameter(command, row.State.AssetId, DbType.String), Parameter(command, row.Revision, DbType.String),
-                    Parameter(command, row.Site, DbType.String), Parameter(command, row.State.Health, DbType.Double),
-                    Parameter(command, row.State.Rul.Days, DbType.Double), Parameter(command, row.State.Alerts.Length, DbType.Int32),
-                    Parameter(command, row.State.UpdatedAt?.ToUniversalTime(), DbType.DateTimeOffset),
-                    Parameter(command, row.SavedAt.ToUniversalTime(), DbType.DateTimeOffset), Parameter(command, row.Json, DbType.String));
-                values.Append(')');
-            }
-            command.CommandText = "INSERT INTO twin_states (asset_id, revision, site, health, rul_days, active_alerts, updated_at, saved_at, state) VALUES "
-                + values + " ON CONFLICT (asset_id) DO UPDATE SET revision = excluded.revision, site = excluded.site, health = excluded.health, "
-                + "rul_days = excluded.rul_days, active_alerts = excluded.active_alerts, updated_at = excluded.updated_at, saved_at = excluded.saved_at, state = excluded.state";
-            await command.ExecuteNonQueryAsync(ct);
-        }
-        foreach (var chunk in snapshots.Chunk(RowsPerStatement))
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = dbTransaction;
-            var values = new StringBuilder();
-            foreach (var row in chunk)
-            {
-                values.Append(values.Length == 0 ? "(" : ", (");
-                values.AppendJoin(", ",
-                    Parameter(command, row.AssetId, DbType.String), Parameter(command, row.At.ToUniversalTime(), DbType.DateTimeOffset),
-                    Parameter(command, row.At.ToUnixTimeMilliseconds(), DbType.Int64), Parameter(command, row.Period, DbType.Int64),
-                    Parameter(command, row.Json, DbType.String));
-                values.Append(')');
-            }
-            command.CommandText = "INSERT INTO twin_snapshots (asset_id, at, at_unix_ms, period, state) VALUES " + values
-                + " ON CONFLICT (asset_id, period) DO UPDATE SET at = excluded.at, at_unix_ms = excluded.at_unix_ms, state = excluded.state"
-                + " WHERE twin_snapshots.at_unix_ms <= excluded.at_unix_ms";
-            await command.ExecuteNonQueryAsync(ct);
-        }
+        await UpsertAsync(connection, dbTransaction, states,
+            "INSERT INTO twin_states (asset_id, revision, site, health, rul_days, active_alerts, updated_at, saved_at, state) VALUES ",
+            " ON CONFLICT (asset_id) DO UPDATE SET revision = excluded.revision, site = excluded.site, health = excluded.health, "
+                + "rul_days = excluded.rul_days, active_alerts = excluded.active_alerts, updated_at = excluded.updated_at, saved_at = excluded.saved_at, state = excluded.state",
+            (command, row) => [
+                Parameter(command, row.State.AssetId, DbType.String), Parameter(command, row.Revision, DbType.String),
+                Parameter(command, row.Site, DbType.String), Parameter(command, row.State.Health, DbType.Double),
+                Parameter(command, row.State.Rul.Days, DbType.Double), Parameter(command, row.State.Alerts.Length, DbType.Int32),
+                Parameter(command, row.State.UpdatedAt?.ToUniversalTime(), DbType.DateTimeOffset),
+                Parameter(command, row.SavedAt.ToUniversalTime(), DbType.DateTimeOffset), Parameter(command, row.Json, DbType.String)],
+            ct);
+        await UpsertAsync(connection, dbTransaction, snapshots,
+            "INSERT INTO twin_snapshots (asset_id, at, at_unix_ms, period, state) VALUES ",
+            " ON CONFLICT (asset_id, period) DO UPDATE SET at = excluded.at, at_unix_ms = excluded.at_unix_ms, state = excluded.state"
+                + " WHERE twin_snapshots.at_unix_ms <= excluded.at_unix_ms",
+            (command, row) => [
+                Parameter(command, row.AssetId, DbType.String), Parameter(command, row.At.ToUniversalTime(), DbType.DateTimeOffset),
+                Parameter(command, row.At.ToUnixTimeMilliseconds(), DbType.Int64), Parameter(command, row.Period, DbType.Int64),
+                Parameter(command, row.Json, DbType.String)],
+            ct);
         await transaction.CommitAsync(ct);
     }
 
     // 9 parameters a row: 200 rows stay far below SQLite's and PostgreSQL's parameter limits (32,766 and 65,535).
     private const int RowsPerStatement = 200;
+
+    /// <summary>One multi-row INSERT ... ON CONFLICT statement per chunk of <paramref name="rows"/>.</summary>
+    private static async Task UpsertAsync<TRow>(DbConnection connection, DbTransaction transaction, IReadOnlyList<TRow> rows, string insert, string onConflict,
+        Func<DbCommand, TRow, string[]> parameters, CancellationToken ct)
+    {
+        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var values = new StringBuilder();
+            foreach (var row in chunk)
+            {
+                values.Append(values.Length == 0 ? "(" : ", (").AppendJoin(", ", parameters(command, row)).Append(')');
+            }
+            command.CommandText = insert + values + onConflict;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
 
     private static string Parameter(DbCommand command, object? value, DbType type)
     {

@@ -81,16 +81,7 @@ public sealed class TwinGrainTests : IAsyncLifetime
 
     private ITwinGrain TwinOn(InProcessSiloHandle silo) => silo.ServiceProvider.GetRequiredService<IGrainFactory>().GetGrain<ITwinGrain>(_asset);
 
-    /// <summary>A running pump's reading set <paramref name="minute"/> minutes after 07:00 (source time), vibration as given.</summary>
-    private static TwinReading[] Running(int minute, double vibration) =>
-    [
-        .. new (string Signal, double Value)[]
-        {
-            ("speed", 1475), ("flow", 45), ("suction_pressure", 1.2), ("discharge_pressure", 4.3), ("motor_current", 19.5),
-            ("bearing_temperature", 55), ("inlet_pressure_margin", 2.5), ("seal_leakage", 0.5), ("seal_temperature", 40),
-            ("bearing_vibration_x", vibration),
-        }.Select(r => new TwinReading(r.Signal, Source.AddMinutes(minute), r.Value, null, (int)TelemetryQuality.Good, "test", false)),
-    ];
+    private static TwinReading[] Running(int minute, double vibration) => PumpReadings.Running(Source.AddMinutes(minute), vibration);
 
     private async Task<double?> StoredVibrationAsync()
     {

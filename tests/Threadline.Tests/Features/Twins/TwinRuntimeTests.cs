@@ -67,11 +67,7 @@ public sealed class TwinRuntimeTests : IAsyncLifetime
         }
     }
 
-    private static readonly (string, double)[] Running =
-    [
-        ("speed", 1475), ("flow", 45), ("suction_pressure", 1.2), ("discharge_pressure", 4.3), ("motor_current", 19.5),
-        ("bearing_temperature", 55), ("inlet_pressure_margin", 2.5), ("seal_leakage", 0.5), ("seal_temperature", 40),
-    ];
+    private static readonly (string Signal, double Value)[] Running = PumpReadings.RunningSignals;
 
     /// <summary>Three samples a minute apart from <paramref name="at"/>: a limit alert needs more than one (Tuning.OnDelay).</summary>
     private async Task FeedBothAsync(ThreadlineTestServer server, double vibration, DateTimeOffset at)

@@ -18,15 +18,7 @@ public sealed class TwinStateWriterTests(PostgresDatabaseFactory databases) : IC
     private const int Fleet = 400;
     private static readonly DateTimeOffset Source = new(2026, 11, 23, 7, 0, 0, TimeSpan.Zero);
 
-    private static TwinReading[] Running(int minute, double vibration) =>
-    [
-        .. new (string Signal, double Value)[]
-        {
-            ("speed", 1475), ("flow", 45), ("suction_pressure", 1.2), ("discharge_pressure", 4.3), ("motor_current", 19.5),
-            ("bearing_temperature", 55), ("inlet_pressure_margin", 2.5), ("seal_leakage", 0.5), ("seal_temperature", 40),
-            ("bearing_vibration_x", vibration),
-        }.Select(r => new TwinReading(r.Signal, Source.AddMinutes(minute), r.Value, null, (int)TelemetryQuality.Good, "test", false)),
-    ];
+    private static TwinReading[] Running(int minute, double vibration) => PumpReadings.Running(Source.AddMinutes(minute), vibration);
 
     private static double Vibration(int twin) => 1 + twin % 100 / 100.0;
 
