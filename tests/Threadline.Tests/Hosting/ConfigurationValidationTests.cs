@@ -20,6 +20,18 @@ public class ConfigurationValidationTests
     }
 
     [Fact]
+    public async Task ShutdownTimeout_IsTheSettingAndABadOneFailsNamingIt()
+    {
+        await using (var server = await ThreadlineTestServer.StartAsync(new Dictionary<string, string?> { ["ShutdownTimeoutSeconds"] = "240" }))
+        {
+            Assert.Equal(TimeSpan.FromSeconds(240), server.Services.GetRequiredService<IOptions<Microsoft.Extensions.Hosting.HostOptions>>().Value.ShutdownTimeout);
+        }
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            ThreadlineTestServer.StartAsync(new Dictionary<string, string?> { ["ShutdownTimeoutSeconds"] = "0" }));
+        Assert.Contains("ShutdownTimeoutSeconds", ex.Message);
+    }
+
+    [Fact]
     public async Task PostgresWithoutConnectionString_FailsAtStartNamingTheSetting()
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>
