@@ -14,7 +14,7 @@ namespace Threadline.Features.Ingestion;
 /// retried, the point is never dropped); with Store the point's completion is signalled only after the append that
 /// holds it has returned.
 /// </summary>
-public sealed class TelemetryWriter : IHostedService
+public sealed class TelemetryWriter : IHostedService, IDisposable
 {
     private readonly Channel<Pending> _queue;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _perClient = new(StringComparer.Ordinal);
@@ -24,6 +24,7 @@ public sealed class TelemetryWriter : IHostedService
     private readonly IngestionOptions _options;
     private readonly ILogger<TelemetryWriter> _logger;
     private readonly IntakeJournal? _journal;
+    private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
 
     public TelemetryWriter(ITelemetryStore store, IngestionCounters counters, TimeProvider time, IOptions<IngestionOptions> options, ILogger<TelemetryWriter> logger,
@@ -92,11 +93,19 @@ public sealed class TelemetryWriter : IHostedService
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
+        // A batch waiting for more points (the linger) is appended now: no more are coming.
+        await _stopping.CancelAsync();
         if (_loop is not null)
         {
             await _loop.WaitAsync(cancellationToken);
         }
         // Everything is stored: closing the last segment deletes it.
+        _journal?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
         _journal?.Dispose();
     }
 
@@ -143,9 +152,16 @@ public sealed class TelemetryWriter : IHostedService
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
             Drain(reader, batch);
-            if (linger > TimeSpan.Zero && batch.Count < _options.MaxBatchSize && !reader.Completion.IsCompleted)
+            if (linger > TimeSpan.Zero && batch.Count < _options.MaxBatchSize && !_stopping.IsCancellationRequested)
             {
-                await Task.Delay(linger, _time);
+                try
+                {
+                    await Task.Delay(linger, _time, _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping: append what is here.
+                }
                 Drain(reader, batch);
             }
             if (batch.Count > 0)

@@ -6,7 +6,9 @@ namespace Threadline.Features.Ingestion;
 /// <summary>Ingestion:AcknowledgeAfter=Journal, the product default: a QoS 1 publish is acknowledged once its point is on file in the intake journal.</summary>
 public sealed class JournalAcknowledgementTests
 {
-    private static readonly Dictionary<string, string?> Journal = new() { ["Ingestion:AcknowledgeAfter"] = "Journal" };
+    // The writer's linger before an append is server time, which the test server freezes; these tests are about the
+    // acknowledgement, so they append at once (the crash test runs the linger on a real clock).
+    private static readonly Dictionary<string, string?> Journal = new() { ["Ingestion:AcknowledgeAfter"] = "Journal", ["Ingestion:BatchLingerMilliseconds"] = "0" };
 
     [Fact]
     public async Task Qos1Publish_IsAcknowledgedFromTheJournal_BeforeTheStoreHasIt()
@@ -45,6 +47,21 @@ public sealed class JournalAcknowledgementTests
 
         Assert.Equal(5, store.Count);
         Assert.Empty(Directory.GetFiles(folder));
+        await h.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task StopWhileABatchWaitsForMore_AppendsItAtOnce()
+    {
+        // The default 50 ms linger on a frozen clock: the batch would wait for ever, so only the stop can release it.
+        var store = new InMemoryTelemetryStore();
+        var h = await StartAsync(new Dictionary<string, string?> { ["Ingestion:AcknowledgeAfter"] = "Journal" }, store);
+        var device = await h.ConnectAsync("dev-341");
+        await PublishAsync(device, Topic, Envelope(4.2, seq: 1));
+
+        await h.Server.Services.GetRequiredService<TelemetryWriter>().StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, store.Count);
         await h.DisposeAsync();
     }
 
