@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -36,19 +33,21 @@ public sealed class IntakeJournalCrashTests
                     new { serial = "SN00420", item = DemoPumpFamily.Pump, shipDate = "2026-03-01" }))).GetProperty("assetId").GetString()!;
             }
 
-            var mqttPort = Loopback.FreePort();
-            using (var server = StartServerProcess(data, mqttPort))
+            // The writer holds what it drains for 10 s before it appends, so acknowledged points are still only in the
+            // journal when the process is killed, however fast the store is.
+            await using (var server = await ServerProcess.StartAsync(new Dictionary<string, string?>
+            {
+                ["Twins:Enabled"] = "false", ["Ingestion:BatchLingerMilliseconds"] = "10000",
+            }, output: null, data))
             {
                 try
                 {
-                    await Loopback.WaitUntilListeningAsync(server, mqttPort, TimeSpan.FromSeconds(60), () => "threadline serve");
                     var start = new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.Zero);
-                    await Task.WhenAll(Enumerable.Range(0, Publishers).Select(p => PublishAsync(mqttPort, asset, p, start)));
+                    await Task.WhenAll(Enumerable.Range(0, Publishers).Select(p => PublishAsync(server.MqttPort, asset, p, start)));
                 }
                 finally
                 {
-                    server.Kill(entireProcessTree: true);
-                    await server.WaitForExitAsync();
+                    server.Crash();
                 }
             }
 
@@ -67,29 +66,6 @@ public sealed class IntakeJournalCrashTests
         {
             Directory.Delete(data, recursive: true);
         }
-    }
-
-    private static Process StartServerProcess(string data, int mqttPort)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "threadline.dll"), "serve", "--data", data, "--urls", "http://127.0.0.1:0",
-                "--mqtt-port", mqttPort.ToString(CultureInfo.InvariantCulture) },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["Twins__Enabled"] = "false";
-        info.Environment["Demo__Simulate"] = "false";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        // The writer holds what it drains for 10 s before it appends, so acknowledged points are still only in the
-        // journal when the process is killed, however fast the store is.
-        info.Environment["Ingestion__BatchLingerMilliseconds"] = "10000";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 
     private static async Task PublishAsync(int port, string asset, int publisher, DateTimeOffset start)

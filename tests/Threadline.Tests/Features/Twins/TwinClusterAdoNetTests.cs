@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using Threadline.Features.Demo;
 using Threadline.Features.Plm;
@@ -50,7 +48,7 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
         second.Crash();
         // The first silo's own view of the cluster, not a grain call: the management grain may have lived on the crashed silo.
         var membership = first.Services.GetRequiredService<IClusterMembershipService>();
-        await Eventually(() => Task.FromResult(membership.CurrentSnapshot.Members.Values.Any(m => m.SiloAddress.Endpoint.Port == second.SiloPort && m.Status == SiloStatus.Dead)),
+        await ServerProcess.Eventually(() => Task.FromResult(membership.CurrentSnapshot.Members.Values.Any(m => m.SiloAddress.Endpoint.Port == second.SiloPort && m.Status == SiloStatus.Dead)),
             TimeSpan.FromSeconds(60), "the first silo to declare the crashed one dead");
         output.WriteLine($"Crashed silo declared dead after {Stopwatch.GetElapsedTime(killedAt).TotalSeconds:F1} s");
         Assert.Equal([Active, Dead], await StatusesAsync(database, settings["Twins:ClusterId"]!));
@@ -144,144 +142,5 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
             statuses.Add(reader.GetInt32(0));
         }
         return statuses;
-    }
-
-    /// <summary>Polls a condition of the cluster (membership converges on its own timers) until it holds or the bound passes.</summary>
-    private static async Task Eventually(Func<Task<bool>> condition, TimeSpan bound, string what)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(bound.TotalSeconds * Stopwatch.Frequency);
-        while (!await condition())
-        {
-            Assert.True(Stopwatch.GetTimestamp() < deadline, $"Timed out after {bound.TotalSeconds} s waiting for {what}.");
-            await Task.Delay(100);
-        }
-    }
-
-    /// <summary>
-    /// `threadline serve` as a real child process (threadline.dll is copied beside the test assembly), configured by
-    /// THREADLINE__ environment variables, so it can die the way a server dies: killed, with no shutdown at all.
-    /// </summary>
-    private sealed class ServerProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly string _data;
-        private readonly List<string> _log = [];
-        private readonly HttpClient _http;
-        private readonly ITestOutputHelper _output;
-
-        private ServerProcess(Process process, string data, int httpPort, int siloPort, ITestOutputHelper output)
-        {
-            _process = process;
-            _output = output;
-            _data = data;
-            SiloPort = siloPort;
-            _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
-        }
-
-        public int SiloPort { get; }
-
-        public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, ITestOutputHelper output)
-        {
-            var data = Directory.CreateTempSubdirectory("threadline-node-").FullName;
-            var (httpPort, siloPort, gatewayPort) = (FreePort(), FreePort(), FreePort());
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            };
-            foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "threadline.dll"), "serve",
-                "--urls", $"http://127.0.0.1:{httpPort}", "--data", data, "--mqtt-port", "0" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-            var environment = new Dictionary<string, string?>(settings)
-            {
-                ["Twins:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture), ["Twins:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
-                ["Logging:Format"] = "text", ["Logging:LogLevel:Default"] = "Warning",
-            };
-            foreach (var (key, value) in environment)
-            {
-                start.Environment["THREADLINE__" + key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant()] = value;
-            }
-            var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-            var server = new ServerProcess(process, data, httpPort, siloPort, output);
-            process.OutputDataReceived += (_, line) => server.Keep(line.Data);
-            process.ErrorDataReceived += (_, line) => server.Keep(line.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            await Eventually(server.ReadyAsync, TimeSpan.FromSeconds(90), "the server process to answer /health");
-            return server;
-        }
-
-        public async Task<string> GetAsync(string url)
-        {
-            var response = await _http.GetAsync(url);
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.IsSuccessStatusCode, $"GET {url} on the server process answered {(int)response.StatusCode}: {text}");
-            return text;
-        }
-
-        /// <summary>Kills the process and its children: no graceful shutdown, no deactivation, no goodbye to the cluster.</summary>
-        public void Crash()
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        private async Task<bool> ReadyAsync()
-        {
-            Assert.False(_process.HasExited, $"The server process exited with code {(_process.HasExited ? _process.ExitCode : 0)}:\n{Log}");
-            try
-            {
-                return (await _http.GetAsync("/health")).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }
-
-        private string Log
-        {
-            get
-            {
-                lock (_log)
-                {
-                    return string.Join('\n', _log);
-                }
-            }
-        }
-
-        private void Keep(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-            lock (_log)
-            {
-                _log.Add(line);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-            // Its log goes to the test's output, read when the test fails.
-            _output.WriteLine(Log);
-            _process.Dispose();
-            _http.Dispose();
-            Directory.Delete(_data, recursive: true);
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
     }
 }
