@@ -24,6 +24,14 @@ public sealed class InMemoryTelemetryStore : ITelemetryStore
 
     public int Appends { get; private set; }
 
+    private readonly TaskCompletionSource _gateAbandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Lets every held append through whatever <see cref="Gate"/> is: called when a test ends, so a test that failed
+    /// while holding appends reports its own failure instead of the server's stop waiting on the gate until its timeout.
+    /// </summary>
+    public void AbandonGate() => _gateAbandoned.TrySetResult();
+
     /// <summary>When set, the next append throws it (once) and stores nothing.</summary>
     public Exception? FailNext
     {
@@ -72,7 +80,7 @@ public sealed class InMemoryTelemetryStore : ITelemetryStore
     public async Task<AppendResult> AppendAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken)
     {
         AppendEntered?.TrySetResult();
-        await Gate;
+        await Task.WhenAny(Gate, _gateAbandoned.Task);
         if (Interlocked.Exchange(ref _failNext, null) is { } failure)
         {
             throw failure;

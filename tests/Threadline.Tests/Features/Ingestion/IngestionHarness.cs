@@ -112,6 +112,7 @@ public sealed class IngestionHarness : IAsyncDisposable
             }
             client.Dispose();
         }
+        Store.AbandonGate();
         await Server.DisposeAsync();
     }
 }
