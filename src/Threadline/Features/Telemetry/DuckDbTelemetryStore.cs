@@ -291,6 +291,45 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         return Task.FromResult<IReadOnlyList<TelemetryPoint>>(points);
     }
 
+    public Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, IReadOnlyCollection<string> signals, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        _ = Writer;
+        var series = new Dictionary<int, string>();
+        foreach (var signal in signals)
+        {
+            if (_seriesIds.TryGetValue((assetId, signal), out var id))
+            {
+                series[id] = signal;
+            }
+        }
+        if (series.Count == 0 || from >= to || limit <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<TelemetryPoint>>([]);
+        }
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        // The ids are the store's own integers, never text from outside.
+        command.CommandText = $"""
+            SELECT series_id, ts, value, unit, quality, source, seq, stamped_on_arrival FROM telemetry_raw
+            WHERE series_id IN ({string.Join(',', series.Keys.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)))})
+              AND ts >= $from AND ts < $to
+            ORDER BY ts, series_id LIMIT $limit
+            """;
+        command.Parameters.Add(new DuckDBParameter("from", TelemetryBatch.ToStoredTime(from)));
+        command.Parameters.Add(new DuckDBParameter("to", TelemetryBatch.ToStoredTime(to)));
+        command.Parameters.Add(new DuckDBParameter("limit", (long)limit));
+        var points = new List<TelemetryPoint>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            points.Add(new TelemetryPoint(assetId, series[reader.GetInt32(0)], TelemetryBatch.FromStoredTime(reader.GetDateTime(1)), reader.GetDouble(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), (TelemetryQuality)reader.GetByte(4), reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetInt64(6), reader.GetBoolean(7)));
+        }
+        // Ties in time come in signal order, as the interface promises (series ids follow first sighting, not names).
+        return Task.FromResult<IReadOnlyList<TelemetryPoint>>([.. points.OrderBy(p => p.Timestamp).ThenBy(p => p.Signal, StringComparer.Ordinal)]);
+    }
+
     public Task<IReadOnlyList<TelemetryBucket>> ReadRollupAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
     {
         var tier = TelemetryRollups.TierFor(step);

@@ -32,6 +32,21 @@ public interface ITelemetryStore
     async Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         [.. (await ReadRawAsync(assetId, signal, from, to, cancellationToken)).Take(limit)];
 
+    /// <summary>
+    /// The first <paramref name="limit"/> raw points of several signals of one asset with timestamp in [from, to),
+    /// in timestamp order (ties by signal): what a twin resuming from an older persisted state has not seen. The
+    /// stores answer it in one query; this default reads signal by signal.
+    /// </summary>
+    async Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, IReadOnlyCollection<string> signals, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        var points = new List<TelemetryPoint>();
+        foreach (var signal in signals)
+        {
+            points.AddRange(await ReadRawAsync(assetId, signal, from, to, limit, cancellationToken));
+        }
+        return [.. points.OrderBy(p => p.Timestamp).ThenBy(p => p.Signal, StringComparer.Ordinal).Take(limit)];
+    }
+
     /// <summary>Buckets of <paramref name="step"/> (1 minute, 1 hour, or a multiple of either) over [from, to), in time order.</summary>
     Task<IReadOnlyList<TelemetryBucket>> ReadRollupAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken);
 

@@ -200,6 +200,40 @@ public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, 
         return points;
     }
 
+    public async Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, IReadOnlyCollection<string> signals, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        if (signals.Count == 0 || from >= to || limit <= 0)
+        {
+            return [];
+        }
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            SELECT s.signal, r.ts, r.value, r.unit, r.quality, r.source, r.seq, r.stamped_on_arrival
+            FROM telemetry_raw r JOIN telemetry_series s ON s.id = r.series_id
+            WHERE s.asset_id = $1 AND s.signal = ANY($2) AND r.ts >= $3 AND r.ts < $4
+            ORDER BY r.ts, s.signal COLLATE "C" LIMIT $5
+            """, connection)
+        {
+            Parameters =
+            {
+                new() { Value = assetId },
+                new() { Value = signals.ToArray() },
+                new() { Value = TelemetryBatch.ToStoredTime(from) },
+                new() { Value = TelemetryBatch.ToStoredTime(to) },
+                new() { Value = (long)limit },
+            },
+        };
+        var points = new List<TelemetryPoint>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            points.Add(new TelemetryPoint(assetId, reader.GetString(0), TelemetryBatch.FromStoredTime(reader.GetDateTime(1)), reader.GetDouble(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), (TelemetryQuality)reader.GetInt16(4), reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetInt64(6), reader.GetBoolean(7)));
+        }
+        return points;
+    }
+
     public async Task<IReadOnlyList<TelemetryBucket>> ReadRollupAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
     {
         var tier = TelemetryRollups.TierFor(step);

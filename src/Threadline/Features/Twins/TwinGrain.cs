@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Threadline.Assets;
 using Threadline.Features.Assets;
 using Threadline.Features.Plm;
+using Threadline.Features.Telemetry;
 using Threadline.Plm;
 using Threadline.Telemetry;
 using Threadline.Twins;
@@ -56,7 +57,7 @@ public interface ITwinGrain : IGrainWithStringKey
 // A twin lives on the silo that first asks for it, which is the server ingesting its telemetry.
 [Orleans.Placement.PreferLocalPlacement]
 public sealed class TwinGrain(
-    AssetStore assets, PlmService plm, TwinStateWriter writer, TwinPublisher publisher, TimeProvider time,
+    AssetStore assets, PlmService plm, TwinStateWriter writer, TwinPublisher publisher, ITelemetryStore telemetry, TimeProvider time,
     IOptions<TwinOptions> options, ILogger<TwinGrain> logger) : Grain, ITwinGrain
 {
     internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web)
@@ -71,6 +72,13 @@ public sealed class TwinGrain(
     private TwinConfiguration? _configuration;
     private DateTimeOffset _lastSaved = DateTimeOffset.MinValue;
     private bool _dirty;
+
+    // The newest readings taken in from the store at activation, which the feed may still bring (it hands a reading
+    // to the twin and to the store side by side): kept a few minutes so that none is counted twice in the day aggregates.
+    private HashSet<(string Signal, DateTimeOffset At)>? _caughtUp;
+    private DateTimeOffset _caughtUpUntil;
+    private static readonly TimeSpan CaughtUpMemory = TimeSpan.FromMinutes(10);
+    private const int CaughtUpKept = 4096;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -98,7 +106,50 @@ public sealed class TwinGrain(
         // A released change may have moved the unit to another revision: the twin follows its PLM record.
         _state = state.FitsModel(_model) ? state : state.Rebind(_model);
         await TakeInConfigurationAsync(catalog, history!.Value.AsBuilt, history.Value.Events, cancellationToken);
+        await CatchUpAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Takes in the readings the store holds that the persisted state has not seen, oldest first: the twin of a
+    /// crashed server resumes where its stored readings end, not where its last write was. What it concludes on them
+    /// is published now, as it would have been then. A twin that has never seen telemetry starts fresh instead.
+    /// </summary>
+    private async Task CatchUpAsync(CancellationToken ct)
+    {
+        var settings = options.Value;
+        if (settings.CatchUpHours == 0 || _state!.UpdatedAt is null)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var seen = _state.Signals.Where(s => s.At is not null).Select(s => s.At!.Value).DefaultIfEmpty(_state.UpdatedAt.Value).Min();
+        var from = Max(seen.AddTicks(1), now.AddHours(-settings.CatchUpHours));
+        // Source clocks run a little ahead of the server's at times; a reading stamped after this comes by the feed.
+        var to = now.AddHours(1);
+        if (from >= to)
+        {
+            return;
+        }
+        var stored = await telemetry.ReadRawAsync(_asset!.Id, [.. _model!.Signals.Select(s => s.Name)], from, to, settings.CatchUpMaxReadings, ct);
+        var missed = stored.Where(p => _state.Signals[_model.IndexOf(p.Signal)].At is not { } at || p.Timestamp > at).ToList();
+        if (missed.Count == 0)
+        {
+            return;
+        }
+        var concluded = Take(missed);
+        _caughtUp = [.. missed.TakeLast(CaughtUpKept).Select(p => (p.Signal, p.Timestamp))];
+        _caughtUpUntil = now + CaughtUpMemory;
+        logger.LogInformation("Twin {AssetId} took in {Count} readings stored after its persisted state ({From:o} to {Last:o}){Cut}.",
+            _asset.Id, missed.Count, missed[0].Timestamp, missed[^1].Timestamp,
+            stored.Count == settings.CatchUpMaxReadings ? $"; Twins:CatchUpMaxReadings ({settings.CatchUpMaxReadings}) reached, later stored readings are not taken in" : "");
+        if (concluded.Count > 0)
+        {
+            await publisher.PublishAsync(_asset, _model, _state, concluded, ct);
+        }
+        _ = Save();
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     public async Task ConfigurationChangedAsync()
     {
@@ -172,20 +223,19 @@ public sealed class TwinGrain(
         {
             return;
         }
-        var concluded = new List<TwinEvent>();
-        var period = TimeSpan.FromMinutes(options.Value.SnapshotIntervalMinutes).Ticks;
-        foreach (var reading in readings)
+        var points = readings.Select(r => r.ToPoint(_asset.Id));
+        if (_caughtUp is { } caughtUp)
         {
-            // A reading that opens a new snapshot period first closes the last one: its snapshot is the state at its end.
-            if (_dirty && _state.UpdatedAt is { } latest && reading.Timestamp.UtcTicks / period > latest.UtcTicks / period)
+            if (time.GetUtcNow() > _caughtUpUntil)
             {
-                _ = Save();
+                _caughtUp = null;
             }
-            var (next, events) = TwinEngine.Apply(_state, _model, reading.ToPoint(_asset.Id));
-            _state = next;
-            _dirty = true;
-            concluded.AddRange(events);
+            else
+            {
+                points = points.Where(p => !caughtUp.Contains((p.Signal, p.Timestamp)));
+            }
         }
+        var concluded = Take(points);
         if (concluded.Count > 0)
         {
             await publisher.PublishAsync(_asset, _model, _state, concluded, CancellationToken.None);
@@ -194,6 +244,26 @@ public sealed class TwinGrain(
         {
             _ = Save();
         }
+    }
+
+    /// <summary>Runs readings through the engine in the order given; returns what they concluded.</summary>
+    private List<TwinEvent> Take(IEnumerable<TelemetryPoint> points)
+    {
+        var concluded = new List<TwinEvent>();
+        var period = TimeSpan.FromMinutes(options.Value.SnapshotIntervalMinutes).Ticks;
+        foreach (var point in points)
+        {
+            // A reading that opens a new snapshot period first closes the last one: its snapshot is the state at its end.
+            if (_dirty && _state!.UpdatedAt is { } latest && point.Timestamp.UtcTicks / period > latest.UtcTicks / period)
+            {
+                _ = Save();
+            }
+            var (next, events) = TwinEngine.Apply(_state!, _model!, point);
+            _state = next;
+            _dirty = true;
+            concluded.AddRange(events);
+        }
+        return concluded;
     }
 
     public Task<string?> ViewAsync() =>

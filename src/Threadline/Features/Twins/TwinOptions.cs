@@ -58,6 +58,16 @@ public sealed class TwinOptions
 
     /// <summary>A twin keeps a snapshot for time travel (GET /api/twins/{id}?at=) at most this often, in source time. Default 60 min.</summary>
     public int SnapshotIntervalMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// On activation a twin takes in, from the time-series store, the readings stored after its persisted state and
+    /// at most this many hours old (what a crashed server's twins had not written yet, or what the intake journal
+    /// stored at start). 0 turns it off. Default 24.
+    /// </summary>
+    public int CatchUpHours { get; set; } = 24;
+
+    /// <summary>At most this many readings are taken in at one activation (the oldest first); the rest are left to the store. Default 100,000.</summary>
+    public int CatchUpMaxReadings { get; set; } = 100_000;
 }
 
 public sealed class TwinOptionsValidator(IOptions<StorageOptions> storage) : IValidateOptions<TwinOptions>
@@ -104,6 +114,14 @@ public sealed class TwinOptionsValidator(IOptions<StorageOptions> storage) : IVa
         if (options.SnapshotIntervalMinutes is < 1 or > 10080)
         {
             failures.Add($"Twins:SnapshotIntervalMinutes must be between 1 and 10080, not {options.SnapshotIntervalMinutes}.");
+        }
+        if (options.CatchUpHours is < 0 or > 8760)
+        {
+            failures.Add($"Twins:CatchUpHours must be between 0 (off) and 8760, not {options.CatchUpHours}.");
+        }
+        if (options.CatchUpMaxReadings is < 1 or > 10_000_000)
+        {
+            failures.Add($"Twins:CatchUpMaxReadings must be between 1 and 10000000, not {options.CatchUpMaxReadings}.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -44,6 +44,25 @@ public abstract class TelemetryStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SeveralSignalsOfOneAsset_ReadTogetherInTimestampOrder_WithinTheRangeAndTheLimit()
+    {
+        var store = await OpenAsync();
+        await store.AppendAsync([
+            Point(T0.AddSeconds(2), 1, "flow"), Point(T0, 2, "pressure"), Point(T0.AddSeconds(1), 3), Point(T0, 4, "flow"),
+            Point(T0, 5, "flow", asset: "PUMP-2"), Point(T0.AddSeconds(1), 6, "vibration"), Point(T0.AddMinutes(5), 7, "flow"),
+        ], default);
+
+        var points = await store.ReadRawAsync("PUMP-1", ["pressure", "temperature", "flow", "never-seen"], T0, T0.AddMinutes(1), 100, default);
+        var firstTwo = await store.ReadRawAsync("PUMP-1", ["pressure", "temperature", "flow"], T0, T0.AddMinutes(10), 2, default);
+
+        Assert.Equal([("flow", 4.0), ("pressure", 2.0), ("temperature", 3.0), ("flow", 1.0)], points.Select(p => (p.Signal, p.Value)));
+        Assert.All(points, p => Assert.Equal("PUMP-1", p.AssetId));
+        Assert.Equal(Point(T0.AddSeconds(1), 3), points[2]);
+        Assert.Equal([("flow", 4.0), ("pressure", 2.0)], firstTwo.Select(p => (p.Signal, p.Value)));
+        Assert.Empty(await store.ReadRawAsync("PUMP-3", ["flow"], T0, T0.AddMinutes(10), 100, default));
+    }
+
+    [Fact]
     public async Task AppendedPoints_ReadBackInTimestampOrderWithEveryField()
     {
         var store = await OpenAsync();

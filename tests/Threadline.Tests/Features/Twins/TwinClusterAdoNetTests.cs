@@ -15,7 +15,8 @@ namespace Threadline.Features.Twins;
 /// </summary>
 public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, ITestOutputHelper output) : IClassFixture<PostgresDatabaseFactory>
 {
-    private static readonly DateTimeOffset ReadAt = new(2026, 11, 23, 7, 0, 0, TimeSpan.Zero);
+    // On the system clock, as the servers are: a twin takes in stored readings up to Twins:CatchUpHours old.
+    private static readonly DateTimeOffset ReadAt = TimeProvider.System.GetUtcNow().AddMinutes(-10);
     private const int Active = (int)SiloStatus.Active;
     private const int Dead = (int)SiloStatus.Dead;
 
@@ -29,7 +30,7 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
     };
 
     [Fact]
-    public async Task HostingSiloCrashes_TwinComesBackOnTheOtherWithItsPersistedState()
+    public async Task HostingSiloCrashes_TwinComesBackOnTheOtherWithItsPersistedState_AndTheReadingsStoredSince()
     {
         var database = await databases.CreateAsync();
         var settings = Settings(database);
@@ -43,6 +44,10 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
         Assert.Contains(":" + second.SiloPort.ToString(CultureInfo.InvariantCulture), await twin.SiloAsync());
         await twin.ApplyAsync(Readings(asset, ("speed", 1475), ("flow", 45), ("bearing_vibration_x", 2.2)));
         await twin.FlushAsync();
+        // A later reading is stored and reaches the twin, which does not write it yet (Twins:PersistIntervalSeconds).
+        var later = Readings(asset, ReadAt.AddMinutes(1), ("bearing_vibration_x", 2.4));
+        await first.Services.GetRequiredService<Telemetry.ITelemetryStore>().AppendAsync([.. later.Select(r => r.ToPoint(asset))], default);
+        await twin.ApplyAsync(later);
 
         var killedAt = Stopwatch.GetTimestamp();
         second.Crash();
@@ -53,8 +58,10 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
         output.WriteLine($"Crashed silo declared dead after {Stopwatch.GetElapsedTime(killedAt).TotalSeconds:F1} s");
         Assert.Equal([Active, Dead], await StatusesAsync(database, settings["Twins:ClusterId"]!));
 
+        var persisted = await first.Services.GetRequiredService<TwinStore>().LoadAsync(asset, default);
+        Assert.Equal(2.2, persisted!.Signals.Single(s => s.Signal == "bearing_vibration_x").Value);
         var view = await first.GetJsonAsync($"/api/twins/{asset}");
-        Assert.Equal(2.2, view.GetProperty("state").GetProperty("bearing_vibration_x").GetDouble());
+        Assert.Equal(2.4, view.GetProperty("state").GetProperty("bearing_vibration_x").GetDouble());
         Assert.Contains(PortOf(first), await twin.SiloAsync());
 
         // Orleans' defunct-silo cleanup (hourly by default) removes the dead silo's row through Threadline's SQL, and only that row.
@@ -122,8 +129,10 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
             new { serial = "SN00420", item = DemoPumpFamily.Pump, shipDate = "2026-03-01" }))).GetProperty("assetId").GetString()!;
     }
 
-    private static TwinReading[] Readings(string asset, params (string Signal, double Value)[] readings) =>
-        [.. readings.Select(r => TwinReading.From(new TelemetryPoint(asset, r.Signal, ReadAt, r.Value, null, TelemetryQuality.Good, "test")))];
+    private static TwinReading[] Readings(string asset, params (string Signal, double Value)[] readings) => Readings(asset, ReadAt, readings);
+
+    private static TwinReading[] Readings(string asset, DateTimeOffset at, params (string Signal, double Value)[] readings) =>
+        [.. readings.Select(r => TwinReading.From(new TelemetryPoint(asset, r.Signal, at, r.Value, null, TelemetryQuality.Good, "test")))];
 
     private static string PortOf(ThreadlineTestServer server) =>
         server.Services.GetRequiredService<TwinRegistration.SiloEndpoint>().Address.Port.ToString(CultureInfo.InvariantCulture);

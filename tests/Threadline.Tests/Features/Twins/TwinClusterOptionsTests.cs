@@ -15,7 +15,9 @@ public class TwinClusterOptionsTests
     [InlineData("Twins:Clustering=AdoNet|Twins:ClusterId= ", "Twins:ClusterId must not be empty")]
     [InlineData("Twins:Clustering=AdoNet|Twins:PrimarySiloEndpoint=127.0.0.1:11111", "Twins:PrimarySiloEndpoint is for Localhost clustering")]
     [InlineData("Twins:AdvertisedAddress=10.0.0.12", "Twins:AdvertisedAddress applies to Twins:Clustering=AdoNet only")]
-    public async Task BadClusteringSetting_FailsAtStartNamingIt(string settings, string message)
+    [InlineData("Twins:CatchUpHours=-1", "Twins:CatchUpHours must be between 0 (off) and 8760, not -1")]
+    [InlineData("Twins:CatchUpMaxReadings=0", "Twins:CatchUpMaxReadings must be between 1 and 10000000, not 0")]
+    public async Task BadTwinSetting_FailsAtStartNamingIt(string settings, string message)
     {
         var flags = new Dictionary<string, string?>
         {

@@ -8,16 +8,18 @@ using Threadline.Features.Assets;
 using Threadline.Features.Demo;
 using Threadline.Features.Ingestion;
 using Threadline.Features.Plm;
+using Threadline.Features.Telemetry;
 using Threadline.Storage;
 using Threadline.Telemetry;
+using Threadline.Testing;
 using Threadline.Twins;
 
 namespace Threadline.Features.Twins;
 
 /// <summary>
 /// <see cref="TwinGrain"/> on Orleans' in-process test cluster (two silos), with the services it runs on in the
-/// server: installed base, PLM and twin store on one SQLite file, the twin publisher with no broker attached, and
-/// one <see cref="FakeTimeProvider"/> for every silo. Readings are handed to grains through a silo's own grain
+/// server: installed base, PLM and twin store on one SQLite file, one telemetry store in memory, the twin publisher
+/// with no broker attached, and one <see cref="FakeTimeProvider"/> for every silo. Readings are handed to grains through a silo's own grain
 /// factory, so prefer-local placement puts the twin on that silo.
 /// </summary>
 public sealed class TwinGrainTests : IAsyncLifetime
@@ -25,6 +27,7 @@ public sealed class TwinGrainTests : IAsyncLifetime
     private static readonly DateTimeOffset Source = new(2026, 11, 23, 7, 0, 0, TimeSpan.Zero);
     private readonly string _data = Directory.CreateTempSubdirectory("threadline-twingrain-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+    private readonly InMemoryTelemetryStore _telemetry = new();
     private InProcessTestCluster _cluster = null!;
     private ServiceProvider _seed = null!;
     private string _asset = "";
@@ -46,6 +49,7 @@ public sealed class TwinGrainTests : IAsyncLifetime
         services.AddSingleton<UnsPublisher>();
         services.AddSingleton<TwinStore>();
         services.AddSingleton<TwinPublisher>();
+        services.AddSingleton<ITelemetryStore>(_telemetry);
         TwinStateWriter.Register(services);
     }
 
@@ -151,5 +155,31 @@ public sealed class TwinGrainTests : IAsyncLifetime
         Assert.Contains(first.SiloAddress.Endpoint.Port.ToString(CultureInfo.InvariantCulture), await onFirst.SiloAsync());
         var view = System.Text.Json.JsonDocument.Parse((await onFirst.ViewAsync())!).RootElement;
         Assert.Equal(1.6, view.GetProperty("state").GetProperty("bearing_vibration_x").GetDouble());
+    }
+
+    [Fact]
+    public async Task Activation_TakesInTheReadingsStoredAfterThePersistedState_AndTheFeedDoesNotCountThemTwice()
+    {
+        var silo = _cluster.Silos[0];
+        var twin = TwinOn(silo);
+        await twin.ApplyAsync(Running(0, 1.1));
+        await _cluster.DeactivateAsync(twin);
+        // Stored while the twin was not running, as by a crashed server whose twin had not written them yet, or by
+        // the intake journal's replay at start.
+        foreach (var minute in new[] { 1, 2 })
+        {
+            await _telemetry.AppendAsync([.. Running(minute, 1.1 + minute / 2.0).Select(r => r.ToPoint(_asset))], default);
+        }
+
+        var view = System.Text.Json.JsonDocument.Parse((await twin.ViewAsync())!).RootElement;
+        Assert.Equal(2.1, view.GetProperty("state").GetProperty("bearing_vibration_x").GetDouble());
+        // The feed brings them too (it hands readings to the store and the twin side by side).
+        await twin.ApplyAsync([.. Running(1, 1.6), .. Running(2, 2.1)]);
+        await twin.FlushAsync();
+
+        var stored = await _seed.GetRequiredService<TwinStore>().LoadAsync(_asset, default);
+        var vibration = stored!.Signals.Single(s => s.Signal == "bearing_vibration_x");
+        Assert.Equal(2.1, vibration.Value);
+        Assert.Equal(3, Assert.Single(vibration.Days).Count);
     }
 }
