@@ -49,7 +49,8 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
     private readonly TelemetryOptions _options;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<(string AssetId, string Signal), int> _seriesIds = new();
-    private readonly Dictionary<int, long> _newest = [];
+    // Written by the writer after each commit; read by twins catching up, to skip a query that can find nothing.
+    private readonly ConcurrentDictionary<int, long> _newest = new();
     private readonly GroupCommit<TelemetryPoint, AppendResult> _groupCommit;
     private DuckDBConnection? _writer;
     private int _lastSeriesId;
@@ -294,10 +295,12 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
     public Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, IReadOnlyCollection<string> signals, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
     {
         _ = Writer;
+        // Only series with a point at or after from: after a clean restart a twin's catch-up queries nothing.
+        var fromTicks = TelemetryBatch.ToStoredTime(from).Ticks;
         var series = new Dictionary<int, string>();
         foreach (var signal in signals)
         {
-            if (_seriesIds.TryGetValue((assetId, signal), out var id))
+            if (_seriesIds.TryGetValue((assetId, signal), out var id) && _newest.TryGetValue(id, out var newest) && newest >= fromTicks)
             {
                 series[id] = signal;
             }
@@ -385,7 +388,7 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
             // A series whose newest point fell out has no raw point left; one whose newest survived keeps it.
             foreach (var id in _newest.Where(n => n.Value < raw.Ticks).Select(n => n.Key).ToList())
             {
-                _newest.Remove(id);
+                _newest.TryRemove(id, out _);
             }
         }
         finally

@@ -60,6 +60,8 @@ public abstract class TelemetryStoreTests : IAsyncLifetime
         Assert.Equal(Point(T0.AddSeconds(1), 3), points[2]);
         Assert.Equal([("flow", 4.0), ("pressure", 2.0)], firstTwo.Select(p => (p.Signal, p.Value)));
         Assert.Empty(await store.ReadRawAsync("PUMP-3", ["flow"], T0, T0.AddMinutes(10), 100, default));
+        Assert.Empty(await store.ReadRawAsync("PUMP-1", ["pressure", "temperature"], T0.AddSeconds(2), T0.AddMinutes(10), 100, default));
+        Assert.Equal([7.0], (await store.ReadRawAsync("PUMP-1", ["pressure", "flow"], T0.AddSeconds(3), T0.AddMinutes(10), 100, default)).Select(p => p.Value));
     }
 
     [Fact]
