@@ -110,8 +110,12 @@ static Command TwinsVerb()
     var concurrency = Count("--concurrency", 256, "grain calls in flight");
     var persist = Count("--persist-interval-seconds", 30, "Twins:PersistIntervalSeconds of the server");
     var noFeed = new Option<bool>("--no-feed") { Description = "skip the two rounds through TwinFeed.Observe → DrainedAsync" };
-    var command = new Command("twins", "Active twins in the server's silo: heap per twin and readings applied per second.") { twins, rounds, concurrency, persist, noFeed };
+    var resume = new Option<bool>("--resume")
+    {
+        Description = "after the stop check, start the server again twice on the same data: every twin resumed from its state, then again with one more reading set in the telemetry store for each to catch up on",
+    };
+    var command = new Command("twins", "Active twins in the server's silo: heap per twin and readings applied per second.") { twins, rounds, concurrency, persist, noFeed, resume };
     command.SetAction(result => TwinsBenchmark.RunAsync(new TwinsBenchmarkOptions(result.GetValue(twins), result.GetValue(rounds),
-        result.GetValue(concurrency), result.GetValue(persist), !result.GetValue(noFeed))));
+        result.GetValue(concurrency), result.GetValue(persist), !result.GetValue(noFeed), result.GetValue(resume))));
     return command;
 }

@@ -8,6 +8,7 @@ using Threadline.Assets;
 using Threadline.Features.Assets;
 using Threadline.Features.Demo;
 using Threadline.Features.Plm;
+using Threadline.Features.Telemetry;
 using Threadline.Features.Twins;
 using Threadline.Hosting;
 using Threadline.Storage;
@@ -16,7 +17,7 @@ using Threadline.Twins;
 
 namespace Threadline.Bench.Twins;
 
-internal sealed record TwinsBenchmarkOptions(int Twins, int Rounds, int Concurrency, int PersistIntervalSeconds, bool Feed);
+internal sealed record TwinsBenchmarkOptions(int Twins, int Rounds, int Concurrency, int PersistIntervalSeconds, bool Feed, bool Resume);
 
 /// <summary>
 /// 100,000 active twins in the real server (its Orleans silo, installed base, PLM and twin store on SQLite): the
@@ -60,7 +61,8 @@ internal static class TwinsBenchmark
             {
                 return run.Code;
             }
-            return await CheckStoredAsync(data, run);
+            var code = await CheckStoredAsync(data, run);
+            return code != 0 || !options.Resume ? code : await ResumeAsync(data, run, options);
         }
         finally
         {
@@ -77,7 +79,66 @@ internal static class TwinsBenchmark
         }
     }
 
-    private static async Task<WebApplication> StartServerAsync(string data, TwinsBenchmarkOptions options)
+    /// <summary>
+    /// Restarts on the same data twice and activates every twin: first with nothing newer in the telemetry store than
+    /// the twins' states (a clean restart), then with one more reading set per twin appended to the store while the
+    /// server was down, as a crashed server leaves the readings its twins had not written. Each twin must then show it.
+    /// </summary>
+    private static async Task<int> ResumeAsync(string data, Run run, TwinsBenchmarkOptions options)
+    {
+        await ResumeOnceAsync(data, run, options, "clean restart, nothing newer in the store", expectedRound: run.LastRound);
+        var round = run.LastRound + 1;
+        var store = TelemetryRegistration.CreateStore(new TelemetryOptions(), data);
+        await store.InitialiseAsync(default);
+        var clock = Stopwatch.StartNew();
+        for (var start = 0; start < run.Ids.Length; start += 5_000)
+        {
+            var points = Enumerable.Range(start, Math.Min(5_000, run.Ids.Length - start))
+                .SelectMany(i => Readings(i, round).Select(r => r.ToPoint(run.Ids[i]))).ToList();
+            await store.AppendAsync(points, default);
+        }
+        (store as IDisposable)?.Dispose();
+        Console.WriteLine($"Appended reading set {round} of every twin to the telemetry store ({run.Ids.Length * Signals.Length:N0} points) in {clock.Elapsed.TotalSeconds:0.0} s.");
+        return await ResumeOnceAsync(data, run, options, "after a crash, one reading set per twin to catch up on", expectedRound: round);
+    }
+
+    private static async Task<int> ResumeOnceAsync(string data, Run run, TwinsBenchmarkOptions options, string what, int expectedRound)
+    {
+        // The bench's readings are stamped on a fixed day; catch up on them whenever the bench runs.
+        var app = await StartServerAsync(data, options, new() { ["Twins:CatchUpHours"] = "8760" });
+        try
+        {
+            var grains = app.Services.GetRequiredService<IGrainFactory>();
+            var behind = 0;
+            var clock = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(Enumerable.Range(0, run.Ids.Length), new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency },
+                async (i, _) =>
+                {
+                    var view = System.Text.Json.JsonDocument.Parse(await grains.GetGrain<ITwinGrain>(run.Ids[i]).ViewAsync() ?? "{}").RootElement;
+                    var expected = Readings(i, expectedRound).Single(r => r.Signal == "bearing_vibration_x").Value;
+                    if (!view.TryGetProperty("state", out var state) || state.GetProperty("bearing_vibration_x").GetDouble() != expected)
+                    {
+                        Interlocked.Increment(ref behind);
+                    }
+                });
+            var elapsed = clock.Elapsed;
+            Console.WriteLine($"Resume ({what}): {run.Ids.Length:N0} twins activated in {elapsed.TotalSeconds:0.0} s, {run.Ids.Length / elapsed.TotalSeconds:N0} twins/s; " +
+                $"{run.Ids.Length - behind:N0} show reading set {expectedRound}, {behind:N0} do not.");
+            if (behind > 0)
+            {
+                Console.Error.WriteLine($"CHECK FAILED: {behind:N0} twins did not resume at reading set {expectedRound}.");
+                return 1;
+            }
+            return 0;
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task<WebApplication> StartServerAsync(string data, TwinsBenchmarkOptions options, Dictionary<string, string?>? extra = null)
     {
         var builder = ServerHost.CreateBuilder(new Dictionary<string, string?>
         {
@@ -90,7 +151,7 @@ internal static class TwinsBenchmark
             ["Twins:PersistIntervalSeconds"] = options.PersistIntervalSeconds.ToString(CultureInfo.InvariantCulture),
             ["Logging:Format"] = "text",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        }.Concat(extra ?? []).ToDictionary());
         // A live fleet calls its twins every few seconds; here activating 100,000 takes longer than Orleans' default
         // 15 min idle age, and the first twins must still be active when the heap is measured.
         builder.Services.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(3));
