@@ -130,7 +130,18 @@ public sealed class TwinGrain(
         {
             return;
         }
-        var stored = await telemetry.ReadRawAsync(_asset!.Id, [.. _model!.Signals.Select(s => s.Name)], from, to, settings.CatchUpMaxReadings, ct);
+        IReadOnlyList<TelemetryPoint> stored;
+        try
+        {
+            stored = await telemetry.ReadRawAsync(_asset!.Id, [.. _model!.Signals.Select(s => s.Name)], from, to, settings.CatchUpMaxReadings, ct);
+        }
+#pragma warning disable CA1031 // A store that cannot answer must not keep the twin from running on its persisted state.
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            logger.LogWarning(ex, "Twin {AssetId} resumes without catching up: the telemetry store could not be read", _asset!.Id);
+            return;
+        }
         var missed = stored.Where(p => _state.Signals[_model.IndexOf(p.Signal)].At is not { } at || p.Timestamp > at).ToList();
         if (missed.Count == 0)
         {

@@ -182,4 +182,18 @@ public sealed class TwinGrainTests : IAsyncLifetime
         Assert.Equal(2.1, vibration.Value);
         Assert.Equal(3, Assert.Single(vibration.Days).Count);
     }
+
+    [Fact]
+    public async Task Activation_WhenTheStoreCannotBeRead_ResumesFromThePersistedState()
+    {
+        var twin = TwinOn(_cluster.Silos[0]);
+        await twin.ApplyAsync(Running(0, 1.1));
+        await _cluster.DeactivateAsync(twin);
+        await _telemetry.AppendAsync([.. Running(1, 1.6).Select(r => r.ToPoint(_asset))], default);
+        _telemetry.FailReads = new IOException("telemetry.duckdb: disk I/O error");
+
+        var view = System.Text.Json.JsonDocument.Parse((await twin.ViewAsync())!).RootElement;
+
+        Assert.Equal(1.1, view.GetProperty("state").GetProperty("bearing_vibration_x").GetDouble());
+    }
 }
