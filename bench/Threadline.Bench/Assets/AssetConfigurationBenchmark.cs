@@ -125,6 +125,30 @@ internal static class AssetConfigurationBenchmark
         });
         Console.WriteLine($"{engine}: {latency.Calls} calls, median {Latency.Format(latency.MedianMs)} ms, p99 {Latency.Format(latency.P99Ms)} ms, " +
             $"mean {Latency.Format(latency.MeanMs)} ms, max {Latency.Format(latency.MaxMs)} ms ({nodes / Math.Max(1, latency.Calls + 100)} positions a unit).");
+
+        // Fleet-wide reads, as the service-BOM accuracy report makes them: every unit's history, one unit at a time (the
+        // report's way before) and by chunks of 500 units (AssetStore.HistoriesAsync), then the report itself.
+        var store = services.GetRequiredService<AssetStore>();
+        var fleet = await store.ListAsync(null, null, null, default);
+        clock.Restart();
+        var oneByOne = 0;
+        foreach (var asset in fleet)
+        {
+            oneByOne += (await store.HistoryAsync(asset.Id, default))!.Value.Events.Count;
+        }
+        var perUnit = clock.Elapsed;
+        clock.Restart();
+        var chunked = 0;
+        await foreach (var history in store.HistoriesAsync(fleet, default))
+        {
+            chunked += history.Events.Count;
+        }
+        var byChunk = clock.Elapsed;
+        clock.Restart();
+        var report = await installedBase.ServiceBomAccuracyAsync(null, null, default);
+        Console.WriteLine($"{engine}: histories of all {fleet.Count:N0} units: one unit at a time {perUnit.TotalSeconds:0.00} s ({oneByOne:N0} events), " +
+            $"by chunks of 500 {byChunk.TotalSeconds:0.00} s ({chunked:N0} events); service-BOM accuracy report {clock.Elapsed.TotalSeconds:0.00} s " +
+            $"({report.Positions:N0} positions, {report.Accuracy:P1}).");
     }
 
     private static IEnumerable<(string Path, Plm.ResolvedBomLine Line)> Flatten(IReadOnlyList<Plm.ResolvedBomLine> lines, string parent)

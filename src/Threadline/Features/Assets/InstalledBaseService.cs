@@ -146,13 +146,9 @@ public sealed class InstalledBaseService(
         var catalog = await plm.CatalogAsync(ct);
         var now = time.GetUtcNow();
         var units = new List<(AssetConfiguration, ItemRevision)>();
-        foreach (var asset in await store.ListAsync(item, null, site, ct))
+        var resolved = (await store.ListAsync(item, null, site, ct)).Where(asset => AssetValidation.Check(asset, catalog) is null).ToList();
+        await foreach (var (asset, built, events) in store.HistoriesAsync(resolved, ct))
         {
-            if (AssetValidation.Check(asset, catalog) is not null)
-            {
-                continue;
-            }
-            var (_, built, events) = await HistoryAsync(asset.Id, ct);
             var configuration = AssetConfigurations.Compute(asset, AssetConfigurations.Designed(catalog, asset), built, events, now);
             units.Add((configuration, catalog.Get(asset.Item).GetRevision(asset.Revision)));
         }

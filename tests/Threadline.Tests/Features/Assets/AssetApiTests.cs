@@ -195,6 +195,39 @@ public abstract class AssetApiTests
     }
 
     [Fact]
+    public async Task HistoriesOfManyUnits_ReadByChunk_AreEachUnitsOwnHistory()
+    {
+        await using var server = await StartWithPumpAsync();
+        var ids = new List<string>();
+        for (var n = 0; n < 5; n++)
+        {
+            ids.Add(await Register(server, $"SN0050{n}", "2026-03-01"));
+        }
+        foreach (var (id, at) in new[] { (ids[1], "2026-05-01"), (ids[3], "2026-04-01"), (ids[3], "2026-04-02"), (ids[4], "2026-06-01") })
+        {
+            await ThreadlineTestServer.ExpectSuccess(await server.PostAsync($"/api/assets/{id}/service-events",
+                new { kind = "inspection", component = "40", technician = "t", at }));
+        }
+        var store = server.Services.GetRequiredService<AssetStore>();
+        var assets = await store.ListAsync(null, null, null, default);
+
+        var histories = new List<(Threadline.Assets.Asset Asset, IReadOnlyList<Threadline.Assets.AsBuiltComponent> AsBuilt, IReadOnlyList<Threadline.Assets.ServiceEvent> Events)>();
+        await foreach (var history in store.HistoriesAsync(assets, default, chunkSize: 2))
+        {
+            histories.Add(history);
+        }
+
+        Assert.Equal(assets.Select(a => a.Id), histories.Select(h => h.Asset.Id));
+        foreach (var (asset, built, events) in histories)
+        {
+            var one = (await store.HistoryAsync(asset.Id, default))!.Value;
+            Assert.Equal(one.AsBuilt, built);
+            Assert.Equal(one.Events, events);
+        }
+        Assert.Equal([0, 1, 0, 2, 1], histories.Select(h => h.Events.Count));
+    }
+
+    [Fact]
     public async Task RetiredUnit_StillResolves_IsReadOnly_AndItsAutomaticChangesGoToTriage()
     {
         await using var server = await StartWithPumpAsync();
