@@ -292,45 +292,51 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         return Task.FromResult<IReadOnlyList<TelemetryPoint>>(points);
     }
 
-    public Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, IReadOnlyCollection<string> signals, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TelemetryPoint>> ReadRawAfterAsync(string assetId, IReadOnlyList<SignalAfter> signals, DateTimeOffset to, int limit, CancellationToken cancellationToken)
     {
         _ = Writer;
-        // Only series with a point at or after from: after a clean restart a twin's catch-up queries nothing.
-        var fromTicks = TelemetryBatch.ToStoredTime(from).Ticks;
-        var series = new Dictionary<int, string>();
-        foreach (var signal in signals)
+        var toStored = TelemetryBatch.ToStoredTime(to);
+        // Only series with a point after their bound: after a clean restart a twin's catch-up queries nothing.
+        var wanted = new List<(int Id, DateTime After)>();
+        foreach (var (signal, after) in signals)
         {
-            if (_seriesIds.TryGetValue((assetId, signal), out var id) && _newest.TryGetValue(id, out var newest) && newest >= fromTicks)
+            var bound = TelemetryBatch.ToStoredTime(after);
+            if (_seriesIds.TryGetValue((assetId, signal), out var id) && _newest.TryGetValue(id, out var newest) && newest > bound.Ticks && bound < toStored)
             {
-                series[id] = signal;
+                wanted.Add((id, bound));
             }
         }
-        if (series.Count == 0 || from >= to || limit <= 0)
+        if (wanted.Count == 0 || limit <= 0)
         {
             return Task.FromResult<IReadOnlyList<TelemetryPoint>>([]);
         }
         using var connection = Open();
         using var command = connection.CreateCommand();
-        // The ids are the store's own integers, never text from outside.
+        // The ids are the store's own integers, never text from outside; the overall lower bound lets DuckDB skip old row groups.
+        var conditions = string.Join(" OR ", wanted.Select((w, i) =>
+            $"(r.series_id = {w.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)} AND r.ts > $after{i})"));
         command.CommandText = $"""
-            SELECT series_id, ts, value, unit, quality, source, seq, stamped_on_arrival FROM telemetry_raw
-            WHERE series_id IN ({string.Join(',', series.Keys.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)))})
-              AND ts >= $from AND ts < $to
-            ORDER BY ts, series_id LIMIT $limit
+            SELECT s.signal, r.ts, r.value, r.unit, r.quality, r.source, r.seq, r.stamped_on_arrival
+            FROM telemetry_raw r JOIN telemetry_series s ON s.id = r.series_id
+            WHERE ({conditions}) AND r.ts > $earliest AND r.ts < $to
+            ORDER BY r.ts, s.signal LIMIT $limit
             """;
-        command.Parameters.Add(new DuckDBParameter("from", TelemetryBatch.ToStoredTime(from)));
-        command.Parameters.Add(new DuckDBParameter("to", TelemetryBatch.ToStoredTime(to)));
+        for (var i = 0; i < wanted.Count; i++)
+        {
+            command.Parameters.Add(new DuckDBParameter($"after{i}", wanted[i].After));
+        }
+        command.Parameters.Add(new DuckDBParameter("earliest", wanted.Min(w => w.After)));
+        command.Parameters.Add(new DuckDBParameter("to", toStored));
         command.Parameters.Add(new DuckDBParameter("limit", (long)limit));
         var points = new List<TelemetryPoint>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            points.Add(new TelemetryPoint(assetId, series[reader.GetInt32(0)], TelemetryBatch.FromStoredTime(reader.GetDateTime(1)), reader.GetDouble(2),
+            points.Add(new TelemetryPoint(assetId, reader.GetString(0), TelemetryBatch.FromStoredTime(reader.GetDateTime(1)), reader.GetDouble(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3), (TelemetryQuality)reader.GetByte(4), reader.GetString(5),
                 reader.IsDBNull(6) ? null : reader.GetInt64(6), reader.GetBoolean(7)));
         }
-        // Ties in time come in signal order, as the interface promises (series ids follow first sighting, not names).
-        return Task.FromResult<IReadOnlyList<TelemetryPoint>>([.. points.OrderBy(p => p.Timestamp).ThenBy(p => p.Signal, StringComparer.Ordinal)]);
+        return Task.FromResult<IReadOnlyList<TelemetryPoint>>(points);
     }
 
     public Task<IReadOnlyList<TelemetryBucket>> ReadRollupAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)

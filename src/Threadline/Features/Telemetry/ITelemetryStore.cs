@@ -5,6 +5,9 @@ namespace Threadline.Features.Telemetry;
 /// <summary>What one append did: points written, and points already stored (same asset, signal and timestamp).</summary>
 public sealed record AppendResult(int Stored, int Duplicates, int OutOfOrder);
 
+/// <summary>A signal and the time after which its points are wanted (exclusive).</summary>
+public readonly record struct SignalAfter(string Signal, DateTimeOffset After);
+
 /// <summary>
 /// A rollup bucket: <see cref="Start"/> is the bucket's first instant (UTC, aligned to the step), statistics over
 /// the raw points whose source timestamp falls in [Start, Start + step).
@@ -33,16 +36,18 @@ public interface ITelemetryStore
         [.. (await ReadRawAsync(assetId, signal, from, to, cancellationToken)).Take(limit)];
 
     /// <summary>
-    /// The first <paramref name="limit"/> raw points of several signals of one asset with timestamp in [from, to),
-    /// in timestamp order (ties by signal): what a twin resuming from an older persisted state has not seen. The
-    /// stores answer it in one query; this default reads signal by signal.
+    /// The first <paramref name="limit"/> raw points of several signals of one asset, each signal with its own lower
+    /// bound: points stamped after <see cref="SignalAfter.After"/> (exclusive, at the store's microsecond precision)
+    /// and before <paramref name="to"/>, in timestamp order, ties by signal name (ordinal). What a twin resuming from
+    /// an older persisted state has not seen. The stores answer it in one query; this default reads signal by signal.
     /// </summary>
-    async Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, IReadOnlyCollection<string> signals, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<TelemetryPoint>> ReadRawAfterAsync(string assetId, IReadOnlyList<SignalAfter> signals, DateTimeOffset to, int limit, CancellationToken cancellationToken)
     {
         var points = new List<TelemetryPoint>();
-        foreach (var signal in signals)
+        foreach (var (signal, after) in signals)
         {
-            points.AddRange(await ReadRawAsync(assetId, signal, from, to, limit, cancellationToken));
+            var stored = await ReadRawAsync(assetId, signal, after, to, cancellationToken);
+            points.AddRange(stored.Where(p => TelemetryBatch.ToStoredTime(p.Timestamp) > TelemetryBatch.ToStoredTime(after)).Take(limit));
         }
         return [.. points.OrderBy(p => p.Timestamp).ThenBy(p => p.Signal, StringComparer.Ordinal).Take(limit)];
     }

@@ -200,25 +200,26 @@ public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, 
         return points;
     }
 
-    public async Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, IReadOnlyCollection<string> signals, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TelemetryPoint>> ReadRawAfterAsync(string assetId, IReadOnlyList<SignalAfter> signals, DateTimeOffset to, int limit, CancellationToken cancellationToken)
     {
-        if (signals.Count == 0 || from >= to || limit <= 0)
+        if (signals.Count == 0 || limit <= 0)
         {
             return [];
         }
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
             SELECT s.signal, r.ts, r.value, r.unit, r.quality, r.source, r.seq, r.stamped_on_arrival
-            FROM telemetry_raw r JOIN telemetry_series s ON s.id = r.series_id
-            WHERE s.asset_id = $1 AND s.signal = ANY($2) AND r.ts >= $3 AND r.ts < $4
+            FROM unnest($2::text[], $3::timestamptz[]) AS q(signal, after)
+            JOIN telemetry_series s ON s.asset_id = $1 AND s.signal = q.signal
+            JOIN telemetry_raw r ON r.series_id = s.id AND r.ts > q.after AND r.ts < $4
             ORDER BY r.ts, s.signal COLLATE "C" LIMIT $5
             """, connection)
         {
             Parameters =
             {
                 new() { Value = assetId },
-                new() { Value = signals.ToArray() },
-                new() { Value = TelemetryBatch.ToStoredTime(from) },
+                new() { Value = signals.Select(s => s.Signal).ToArray() },
+                new() { Value = signals.Select(s => TelemetryBatch.ToStoredTime(s.After)).ToArray() },
                 new() { Value = TelemetryBatch.ToStoredTime(to) },
                 new() { Value = (long)limit },
             },

@@ -73,12 +73,12 @@ public sealed class TwinGrain(
     private DateTimeOffset _lastSaved = DateTimeOffset.MinValue;
     private bool _dirty;
 
-    // The newest readings taken in from the store at activation, which the feed may still bring (it hands a reading
-    // to the twin and to the store side by side): kept a few minutes so that none is counted twice in the day aggregates.
-    private HashSet<(string Signal, DateTimeOffset At)>? _caughtUp;
+    // Per signal, the newest reading taken in from the store at activation (in the store's microsecond ticks). The feed
+    // hands a reading to the twin and to the store side by side, so it may still bring readings the catch-up took in;
+    // for a few minutes it skips those up to this point, so that none is counted twice in the day aggregates.
+    private long[]? _caughtUpThrough;
     private DateTimeOffset _caughtUpUntil;
     private static readonly TimeSpan CaughtUpMemory = TimeSpan.FromMinutes(10);
-    private const int CaughtUpKept = 4096;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -122,18 +122,15 @@ public sealed class TwinGrain(
             return;
         }
         var now = time.GetUtcNow();
-        var seen = _state.Signals.Where(s => s.At is not null).Select(s => s.At!.Value).DefaultIfEmpty(_state.UpdatedAt.Value).Min();
-        var from = Max(seen.AddTicks(1), now.AddHours(-settings.CatchUpHours));
+        var floor = now.AddHours(-settings.CatchUpHours);
+        // Each signal from its own last reading: one signal silent for hours must not make the others read old ground.
+        var bounds = _model!.Signals.Select((signal, i) => new SignalAfter(signal.Name, _state.Signals[i].At is { } at && at > floor ? at : floor)).ToList();
         // Source clocks run a little ahead of the server's at times; a reading stamped after this comes by the feed.
         var to = now.AddHours(1);
-        if (from >= to)
-        {
-            return;
-        }
-        IReadOnlyList<TelemetryPoint> stored;
+        IReadOnlyList<TelemetryPoint> missed;
         try
         {
-            stored = await telemetry.ReadRawAsync(_asset!.Id, [.. _model!.Signals.Select(s => s.Name)], from, to, settings.CatchUpMaxReadings, ct);
+            missed = await telemetry.ReadRawAfterAsync(_asset!.Id, bounds, to, settings.CatchUpMaxReadings, ct);
         }
 #pragma warning disable CA1031 // A store that cannot answer must not keep the twin from running on its persisted state.
         catch (Exception ex) when (!ct.IsCancellationRequested)
@@ -142,17 +139,21 @@ public sealed class TwinGrain(
             logger.LogWarning(ex, "Twin {AssetId} resumes without catching up: the telemetry store could not be read", _asset!.Id);
             return;
         }
-        var missed = stored.Where(p => _state.Signals[_model.IndexOf(p.Signal)].At is not { } at || p.Timestamp > at).ToList();
         if (missed.Count == 0)
         {
             return;
         }
-        var concluded = Take(missed);
-        _caughtUp = [.. missed.TakeLast(CaughtUpKept).Select(p => (p.Signal, p.Timestamp))];
+        var concluded = ApplyReadings(missed);
+        _caughtUpThrough = new long[_model.Signals.Count];
+        foreach (var point in missed)
+        {
+            var index = _model.IndexOf(point.Signal);
+            _caughtUpThrough[index] = Math.Max(_caughtUpThrough[index], TelemetryBatch.ToStoredTime(point.Timestamp).Ticks);
+        }
         _caughtUpUntil = now + CaughtUpMemory;
         logger.LogInformation("Twin {AssetId} took in {Count} readings stored after its persisted state ({From:o} to {Last:o}){Cut}.",
             _asset.Id, missed.Count, missed[0].Timestamp, missed[^1].Timestamp,
-            stored.Count == settings.CatchUpMaxReadings ? $"; Twins:CatchUpMaxReadings ({settings.CatchUpMaxReadings}) reached, later stored readings are not taken in" : "");
+            missed.Count == settings.CatchUpMaxReadings ? $"; Twins:CatchUpMaxReadings ({settings.CatchUpMaxReadings}) reached, later stored readings are not taken in" : "");
         if (concluded.Count > 0)
         {
             await publisher.PublishAsync(_asset, _model, _state, concluded, ct);
@@ -235,18 +236,19 @@ public sealed class TwinGrain(
             return;
         }
         var points = readings.Select(r => r.ToPoint(_asset.Id));
-        if (_caughtUp is { } caughtUp)
+        if (_caughtUpThrough is { } caughtUp)
         {
             if (time.GetUtcNow() > _caughtUpUntil)
             {
-                _caughtUp = null;
+                _caughtUpThrough = null;
             }
             else
             {
-                points = points.Where(p => !caughtUp.Contains((p.Signal, p.Timestamp)));
+                var model = _model;
+                points = points.Where(p => model.IndexOf(p.Signal) is var i && (i < 0 || TelemetryBatch.ToStoredTime(p.Timestamp).Ticks > caughtUp[i]));
             }
         }
-        var concluded = Take(points);
+        var concluded = ApplyReadings(points);
         if (concluded.Count > 0)
         {
             await publisher.PublishAsync(_asset, _model, _state, concluded, CancellationToken.None);
@@ -258,7 +260,7 @@ public sealed class TwinGrain(
     }
 
     /// <summary>Runs readings through the engine in the order given; returns what they concluded.</summary>
-    private List<TwinEvent> Take(IEnumerable<TelemetryPoint> points)
+    private List<TwinEvent> ApplyReadings(IEnumerable<TelemetryPoint> points)
     {
         var concluded = new List<TwinEvent>();
         var period = TimeSpan.FromMinutes(options.Value.SnapshotIntervalMinutes).Ticks;

@@ -44,24 +44,29 @@ public abstract class TelemetryStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SeveralSignalsOfOneAsset_ReadTogetherInTimestampOrder_WithinTheRangeAndTheLimit()
+    public async Task SeveralSignalsOfOneAsset_EachAfterItsOwnBound_ReadTogetherInTimestampOrderTiesByName()
     {
         var store = await OpenAsync();
+        // "zeta" is seen first (the lower series id), "alpha" second: ties must still come in name order.
         await store.AppendAsync([
-            Point(T0.AddSeconds(2), 1, "flow"), Point(T0, 2, "pressure"), Point(T0.AddSeconds(1), 3), Point(T0, 4, "flow"),
-            Point(T0, 5, "flow", asset: "PUMP-2"), Point(T0.AddSeconds(1), 6, "vibration"), Point(T0.AddMinutes(5), 7, "flow"),
+            Point(T0, 1, "zeta"), Point(T0, 2, "alpha"), Point(T0.AddSeconds(1), 3, "zeta"), Point(T0.AddSeconds(2), 4, "alpha"),
+            Point(T0.AddSeconds(2), 5, "zeta"), Point(T0.AddTicks(30), 6, "mid"), Point(T0, 7, "alpha", asset: "PUMP-2"), Point(T0.AddMinutes(5), 8, "zeta"),
         ], default);
+        var before = T0.AddSeconds(-1);
 
-        var points = await store.ReadRawAsync("PUMP-1", ["pressure", "temperature", "flow", "never-seen"], T0, T0.AddMinutes(1), 100, default);
-        var firstTwo = await store.ReadRawAsync("PUMP-1", ["pressure", "temperature", "flow"], T0, T0.AddMinutes(10), 2, default);
+        var all = await store.ReadRawAfterAsync("PUMP-1", [new("zeta", before), new("alpha", before), new("never-seen", before)], T0.AddMinutes(1), 100, default);
+        var own = await store.ReadRawAfterAsync("PUMP-1", [new("zeta", T0.AddSeconds(1)), new("alpha", T0)], T0.AddMinutes(10), 100, default);
+        var first = await store.ReadRawAfterAsync("PUMP-1", [new("zeta", before), new("alpha", before)], T0.AddMinutes(1), 1, default);
 
-        Assert.Equal([("flow", 4.0), ("pressure", 2.0), ("temperature", 3.0), ("flow", 1.0)], points.Select(p => (p.Signal, p.Value)));
-        Assert.All(points, p => Assert.Equal("PUMP-1", p.AssetId));
-        Assert.Equal(Point(T0.AddSeconds(1), 3), points[2]);
-        Assert.Equal([("flow", 4.0), ("pressure", 2.0)], firstTwo.Select(p => (p.Signal, p.Value)));
-        Assert.Empty(await store.ReadRawAsync("PUMP-3", ["flow"], T0, T0.AddMinutes(10), 100, default));
-        Assert.Empty(await store.ReadRawAsync("PUMP-1", ["pressure", "temperature"], T0.AddSeconds(2), T0.AddMinutes(10), 100, default));
-        Assert.Equal([7.0], (await store.ReadRawAsync("PUMP-1", ["pressure", "flow"], T0.AddSeconds(3), T0.AddMinutes(10), 100, default)).Select(p => p.Value));
+        Assert.Equal([("alpha", 2.0), ("zeta", 1.0), ("zeta", 3.0), ("alpha", 4.0), ("zeta", 5.0)], all.Select(p => (p.Signal, p.Value)));
+        Assert.All(all, p => Assert.Equal("PUMP-1", p.AssetId));
+        Assert.Equal(Point(T0.AddSeconds(1), 3, "zeta"), all[2]);
+        Assert.Equal([("alpha", 4.0), ("zeta", 5.0), ("zeta", 8.0)], own.Select(p => (p.Signal, p.Value)));
+        Assert.Equal([("alpha", 2.0)], first.Select(p => (p.Signal, p.Value)));
+        // Bounds count at the store's precision, the microsecond: the point at 3 µs is after 2.5 µs, not after 3.5 µs.
+        Assert.Equal([6.0], (await store.ReadRawAfterAsync("PUMP-1", [new("mid", T0.AddTicks(25))], T0.AddMinutes(1), 100, default)).Select(p => p.Value));
+        Assert.Empty(await store.ReadRawAfterAsync("PUMP-1", [new("mid", T0.AddTicks(35))], T0.AddMinutes(1), 100, default));
+        Assert.Empty(await store.ReadRawAfterAsync("PUMP-3", [new("zeta", before)], T0.AddMinutes(10), 100, default));
     }
 
     [Fact]

@@ -23,6 +23,8 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
     private static Dictionary<string, string?> Settings(PostgresDatabase database) => new()
     {
         ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = database.ConnectionString, ["Telemetry:Store"] = "Postgres",
+        // The twin writes its state only when told to (FlushAsync) or when it concludes something, never by the clock.
+        ["Twins:PersistIntervalSeconds"] = "3600",
         ["Twins:Enabled"] = "true", ["Twins:Clustering"] = "AdoNet", ["Twins:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
         // Failure detection in about a second rather than about 15 s with Orleans' defaults: probe every second, suspect after 2 misses.
         ["Twins:Membership:ProbeTimeout"] = "00:00:01", ["Twins:Membership:NumMissedProbesLimit"] = "2",

@@ -18,16 +18,17 @@ namespace Threadline.Features.Twins;
 
 /// <summary>
 /// <see cref="TwinGrain"/> on Orleans' in-process test cluster (two silos), with the services it runs on in the
-/// server: installed base, PLM and twin store on one SQLite file, one telemetry store in memory, the twin publisher
+/// server: installed base, PLM and twin store on one SQLite file, one DuckDB telemetry store, the twin publisher
 /// with no broker attached, and one <see cref="FakeTimeProvider"/> for every silo. Readings are handed to grains through a silo's own grain
 /// factory, so prefer-local placement puts the twin on that silo.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
 public sealed class TwinGrainTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Source = new(2026, 11, 23, 7, 0, 0, TimeSpan.Zero);
     private readonly string _data = Directory.CreateTempSubdirectory("threadline-twingrain-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
-    private readonly InMemoryTelemetryStore _telemetry = new();
+    private DuckDbTelemetryStore _telemetry = null!;
     private InProcessTestCluster _cluster = null!;
     private ServiceProvider _seed = null!;
     private string _asset = "";
@@ -35,6 +36,8 @@ public sealed class TwinGrainTests : IAsyncLifetime
     private IConfiguration Configuration => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
     {
         ["DataDirectory"] = _data, ["Twins:PersistIntervalSeconds"] = "30",
+        // Small enough that a catch-up reading old ground would fill it before the readings it missed.
+        ["Twins:CatchUpMaxReadings"] = "40",
     }).Build();
 
     /// <summary>What a silo of the server registers for its twins, by the server's own registration methods.</summary>
@@ -55,6 +58,8 @@ public sealed class TwinGrainTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        _telemetry = new DuckDbTelemetryStore(Path.Combine(_data, "telemetry.duckdb"), new TelemetryOptions());
+        await _telemetry.InitialiseAsync(default);
         var configuration = Configuration;
         var seed = new ServiceCollection().AddLogging();
         AddTwinServices(seed, configuration);
@@ -79,6 +84,7 @@ public sealed class TwinGrainTests : IAsyncLifetime
     {
         await _cluster.DisposeAsync();
         await _seed.DisposeAsync();
+        _telemetry.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_data, recursive: true);
     }
@@ -160,21 +166,21 @@ public sealed class TwinGrainTests : IAsyncLifetime
     [Fact]
     public async Task Activation_TakesInTheReadingsStoredAfterThePersistedState_AndTheFeedDoesNotCountThemTwice()
     {
-        var silo = _cluster.Silos[0];
-        var twin = TwinOn(silo);
+        var twin = TwinOn(_cluster.Silos[0]);
         await twin.ApplyAsync(Running(0, 1.1));
         await _cluster.DeactivateAsync(twin);
         // Stored while the twin was not running, as by a crashed server whose twin had not written them yet, or by
-        // the intake journal's replay at start.
-        foreach (var minute in new[] { 1, 2 })
+        // the intake journal's replay at start. Stamped on arrival, so finer than the store's microsecond.
+        var missed = new[] { Readings(1, 1.6), Readings(2, 2.1) };
+        foreach (var readings in missed)
         {
-            await _telemetry.AppendAsync([.. Running(minute, 1.1 + minute / 2.0).Select(r => r.ToPoint(_asset))], default);
+            await _telemetry.AppendAsync([.. readings.Select(r => r.ToPoint(_asset))], default);
         }
 
         var view = System.Text.Json.JsonDocument.Parse((await twin.ViewAsync())!).RootElement;
         Assert.Equal(2.1, view.GetProperty("state").GetProperty("bearing_vibration_x").GetDouble());
-        // The feed brings them too (it hands readings to the store and the twin side by side).
-        await twin.ApplyAsync([.. Running(1, 1.6), .. Running(2, 2.1)]);
+        // The feed brings them too (it hands readings to the store and the twin side by side), at full precision.
+        await twin.ApplyAsync([.. missed[0], .. missed[1]]);
         await twin.FlushAsync();
 
         var stored = await _seed.GetRequiredService<TwinStore>().LoadAsync(_asset, default);
@@ -184,13 +190,40 @@ public sealed class TwinGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Activation_WithOneSignalSilentForHours_TakesInWhatTheOthersMissed_NotTheirOldGround()
+    {
+        var twin = TwinOn(_cluster.Silos[0]);
+        var silent = "seal_temperature";
+        await twin.ApplyAsync([.. PumpReadings.Running(Source.AddHours(-3), 1.1).Where(r => r.Signal == silent)]);
+        await twin.ApplyAsync([.. Running(0, 1.1).Where(r => r.Signal != silent)]);
+        await _cluster.DeactivateAsync(twin);
+        // Three hours of the other signals that the twin's state is already past, then two sets it missed.
+        for (var minute = -180; minute < 0; minute++)
+        {
+            await _telemetry.AppendAsync([.. Running(minute, 1.1).Where(r => r.Signal != silent).Select(r => r.ToPoint(_asset))], default);
+        }
+        foreach (var minute in new[] { 1, 2 })
+        {
+            await _telemetry.AppendAsync([.. Running(minute, 1.1 + minute / 2.0).Select(r => r.ToPoint(_asset))], default);
+        }
+
+        var view = System.Text.Json.JsonDocument.Parse((await twin.ViewAsync())!).RootElement;
+
+        Assert.Equal(2.1, view.GetProperty("state").GetProperty("bearing_vibration_x").GetDouble());
+    }
+
+    /// <summary>A running reading set a few ticks after the minute, as a point stamped on arrival is.</summary>
+    private static TwinReading[] Readings(int minute, double vibration) => PumpReadings.Running(Source.AddMinutes(minute).AddTicks(5), vibration);
+
+    [Fact]
     public async Task Activation_WhenTheStoreCannotBeRead_ResumesFromThePersistedState()
     {
         var twin = TwinOn(_cluster.Silos[0]);
         await twin.ApplyAsync(Running(0, 1.1));
         await _cluster.DeactivateAsync(twin);
         await _telemetry.AppendAsync([.. Running(1, 1.6).Select(r => r.ToPoint(_asset))], default);
-        _telemetry.FailReads = new IOException("telemetry.duckdb: disk I/O error");
+        // Closed: every read now throws, as a store whose file cannot be read does.
+        _telemetry.Dispose();
 
         var view = System.Text.Json.JsonDocument.Parse((await twin.ViewAsync())!).RootElement;
 
