@@ -57,6 +57,14 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
     private readonly RollupFragments _minuteFragments = new("telemetry_rollup_1m");
     private readonly RollupFragments _hourFragments = new("telemetry_rollup_1h");
 
+    // Catch-up reads of many twins share one query (the group commit's coalescing, for reads): without an index each
+    // query scans the recent row groups of every series, so one scan per twin after a crash would cost twins × rows.
+    private const int MaxCatchUpsPerQuery = 2_000;
+    private readonly SemaphoreSlim _catchUpLock = new(1, 1);
+    private readonly GroupCommit<CatchUpRequest, IReadOnlyList<TelemetryPoint>> _catchUps;
+
+    private sealed record CatchUpRequest(string AssetId, IReadOnlyList<(int SeriesId, string Signal, DateTime After)> Series, DateTime To, int Limit);
+
     // Fragments appended since the last compaction, all tiers: past this, the next append compacts them.
     private const int CompactionThreshold = 50_000;
 
@@ -66,6 +74,7 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         _connectionString = new DuckDBConnectionStringBuilder { DataSource = File }.ToString();
         _options = options;
         _groupCommit = new GroupCommit<TelemetryPoint, AppendResult>(_writeLock, MaxPointsPerTransaction, WriteGroup);
+        _catchUps = new GroupCommit<CatchUpRequest, IReadOnlyList<TelemetryPoint>>(_catchUpLock, MaxCatchUpsPerQuery, ReadCatchUpGroup);
     }
 
     public string File { get; }
@@ -292,51 +301,69 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         return Task.FromResult<IReadOnlyList<TelemetryPoint>>(points);
     }
 
-    public Task<IReadOnlyList<TelemetryPoint>> ReadRawAfterAsync(string assetId, IReadOnlyList<SignalAfter> signals, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TelemetryPoint>> ReadRawAfterAsync(string assetId, IReadOnlyList<SignalAfter> signals, DateTimeOffset to, int limit, CancellationToken cancellationToken)
     {
         _ = Writer;
         var toStored = TelemetryBatch.ToStoredTime(to);
         // Only series with a point after their bound: after a clean restart a twin's catch-up queries nothing.
-        var wanted = new List<(int Id, DateTime After)>();
+        var wanted = new List<(int, string, DateTime)>();
         foreach (var (signal, after) in signals)
         {
             var bound = TelemetryBatch.ToStoredTime(after);
             if (_seriesIds.TryGetValue((assetId, signal), out var id) && _newest.TryGetValue(id, out var newest) && newest > bound.Ticks && bound < toStored)
             {
-                wanted.Add((id, bound));
+                wanted.Add((id, signal, bound));
             }
         }
         if (wanted.Count == 0 || limit <= 0)
         {
-            return Task.FromResult<IReadOnlyList<TelemetryPoint>>([]);
+            return [];
         }
+        return await _catchUps.AppendAsync([new CatchUpRequest(assetId, wanted, toStored, limit)], cancellationToken);
+    }
+
+    /// <summary>
+    /// One query for every waiting catch-up: the requests' (series, after, to) bounds go into a temporary table that
+    /// the raw table is joined on, and each request keeps its first <c>Limit</c> points in (time, signal) order.
+    /// </summary>
+    private Task<IReadOnlyList<TelemetryPoint>[]> ReadCatchUpGroup(IReadOnlyList<IReadOnlyList<CatchUpRequest>> group, CancellationToken cancellationToken)
+    {
+        var requests = group.Select(g => g[0]).ToList();
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        // The ids are the store's own integers, never text from outside; the overall lower bound lets DuckDB skip old row groups.
-        var conditions = string.Join(" OR ", wanted.Select((w, i) =>
-            $"(r.series_id = {w.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)} AND r.ts > $after{i})"));
-        command.CommandText = $"""
-            SELECT s.signal, r.ts, r.value, r.unit, r.quality, r.source, r.seq, r.stamped_on_arrival
-            FROM telemetry_raw r JOIN telemetry_series s ON s.id = r.series_id
-            WHERE ({conditions}) AND r.ts > $earliest AND r.ts < $to
-            ORDER BY r.ts, s.signal LIMIT $limit
-            """;
-        for (var i = 0; i < wanted.Count; i++)
+        Execute(connection, "CREATE TEMP TABLE catch_up (request INTEGER NOT NULL, series_id INTEGER NOT NULL, after TIMESTAMP NOT NULL, until TIMESTAMP NOT NULL, max_points BIGINT NOT NULL)");
+        using (var appender = connection.CreateAppender("catch_up"))
         {
-            command.Parameters.Add(new DuckDBParameter($"after{i}", wanted[i].After));
+            for (var i = 0; i < requests.Count; i++)
+            {
+                foreach (var (seriesId, _, after) in requests[i].Series)
+                {
+                    appender.CreateRow().AppendValue((int?)i).AppendValue((int?)seriesId).AppendValue((DateTime?)after)
+                        .AppendValue((DateTime?)requests[i].To).AppendValue((long?)requests[i].Limit).EndRow();
+                }
+            }
         }
-        command.Parameters.Add(new DuckDBParameter("earliest", wanted.Min(w => w.After)));
-        command.Parameters.Add(new DuckDBParameter("to", toStored));
-        command.Parameters.Add(new DuckDBParameter("limit", (long)limit));
-        var points = new List<TelemetryPoint>();
+        using var command = connection.CreateCommand();
+        // The overall lower bound lets DuckDB skip the row groups older than every request.
+        command.CommandText = """
+            SELECT c.request, s.signal, r.ts, r.value, r.unit, r.quality, r.source, r.seq, r.stamped_on_arrival
+            FROM telemetry_raw r
+            JOIN catch_up c ON r.series_id = c.series_id AND r.ts > c.after AND r.ts < c.until
+            JOIN telemetry_series s ON s.id = r.series_id
+            WHERE r.ts > $earliest
+            QUALIFY row_number() OVER (PARTITION BY c.request ORDER BY r.ts, s.signal) <= max(c.max_points) OVER (PARTITION BY c.request)
+            ORDER BY c.request, r.ts, s.signal
+            """;
+        command.Parameters.Add(new DuckDBParameter("earliest", requests.SelectMany(r => r.Series).Min(w => w.After)));
+        var results = requests.Select(_ => new List<TelemetryPoint>()).ToArray();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            points.Add(new TelemetryPoint(assetId, reader.GetString(0), TelemetryBatch.FromStoredTime(reader.GetDateTime(1)), reader.GetDouble(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), (TelemetryQuality)reader.GetByte(4), reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetInt64(6), reader.GetBoolean(7)));
+            var request = reader.GetInt32(0);
+            results[request].Add(new TelemetryPoint(requests[request].AssetId, reader.GetString(1), TelemetryBatch.FromStoredTime(reader.GetDateTime(2)),
+                reader.GetDouble(3), reader.IsDBNull(4) ? null : reader.GetString(4), (TelemetryQuality)reader.GetByte(5), reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.GetBoolean(8)));
         }
-        return Task.FromResult<IReadOnlyList<TelemetryPoint>>(points);
+        return Task.FromResult<IReadOnlyList<TelemetryPoint>[]>([.. results]);
     }
 
     public Task<IReadOnlyList<TelemetryBucket>> ReadRollupAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
@@ -408,6 +435,7 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
         _writer?.Dispose();
         _writer = null;
         _writeLock.Dispose();
+        _catchUpLock.Dispose();
     }
 
     private DuckDBConnection Writer => _writer ?? throw new InvalidOperationException("DuckDbTelemetryStore.InitialiseAsync must run before the store is used.");

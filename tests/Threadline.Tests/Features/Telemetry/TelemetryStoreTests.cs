@@ -70,6 +70,25 @@ public abstract class TelemetryStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManyAssetsCatchingUpAtOnce_EachGetsItsOwnPointsWithinItsOwnBoundAndLimit()
+    {
+        var store = await OpenAsync();
+        var assets = Enumerable.Range(0, 40).Select(i => $"PUMP-{i}").ToList();
+        await store.AppendAsync([.. assets.SelectMany((asset, i) => Enumerable.Range(0, 5).Select(k => Point(T0.AddSeconds(k), i * 10 + k, "flow", asset)))], default);
+
+        // Started together, the DuckDB store answers most of them in one shared query.
+        var reads = await Task.WhenAll(assets.Select((asset, i) =>
+            store.ReadRawAfterAsync(asset, [new("flow", T0.AddSeconds(i % 3 - 1))], T0.AddMinutes(1), 1 + i % 4, default)));
+
+        for (var i = 0; i < assets.Count; i++)
+        {
+            var expected = Enumerable.Range(i % 3, 5 - i % 3).Take(1 + i % 4).Select(k => (double)(i * 10 + k));
+            Assert.Equal(expected, reads[i].Select(p => p.Value));
+            Assert.All(reads[i], p => Assert.Equal(assets[i], p.AssetId));
+        }
+    }
+
+    [Fact]
     public async Task AppendedPoints_ReadBackInTimestampOrderWithEveryField()
     {
         var store = await OpenAsync();
