@@ -55,8 +55,7 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
         second.Crash();
         // The first silo's own view of the cluster, not a grain call: the management grain may have lived on the crashed silo.
         var membership = first.Services.GetRequiredService<IClusterMembershipService>();
-        await ServerProcess.Eventually(() => Task.FromResult(membership.CurrentSnapshot.Members.Values.Any(m => m.SiloAddress.Endpoint.Port == second.SiloPort && m.Status == SiloStatus.Dead)),
-            TimeSpan.FromSeconds(60), "the first silo to declare the crashed one dead");
+        await DeclaredDeadAsync(membership, second.SiloPort, TimeSpan.FromSeconds(60));
         output.WriteLine($"Crashed silo declared dead after {Stopwatch.GetElapsedTime(killedAt).TotalSeconds:F1} s");
         Assert.Equal([Active, Dead], await StatusesAsync(database, settings["Twins:ClusterId"]!));
 
@@ -115,6 +114,25 @@ public sealed class TwinClusterAdoNetTests(PostgresDatabaseFactory databases, IT
         }
         Assert.Equal(Clustering.PostgresMembershipSchema.Queries.Keys.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
         Assert.Equal(10, keys.Count);
+    }
+
+    /// <summary>Waits on the silo's membership updates, not a poll, until the silo on <paramref name="port"/> is Dead in its view.</summary>
+    private static async Task DeclaredDeadAsync(IClusterMembershipService membership, int port, TimeSpan bound)
+    {
+        bool Dead(ClusterMembershipSnapshot snapshot) => snapshot.Members.Values.Any(m => m.SiloAddress.Endpoint.Port == port && m.Status == SiloStatus.Dead);
+        using var timeout = new CancellationTokenSource(bound);
+        // Subscribed before the current view is checked, so a change between the two is not missed.
+        await using var updates = membership.MembershipUpdates.GetAsyncEnumerator(timeout.Token);
+        try
+        {
+            while (!Dead(membership.CurrentSnapshot) && await updates.MoveNextAsync() && !Dead(updates.Current))
+            {
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            Assert.Fail($"The first silo did not declare the crashed one (port {port}) dead within {bound.TotalSeconds} s.");
+        }
     }
 
     /// <summary>
