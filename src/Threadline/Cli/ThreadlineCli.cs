@@ -89,8 +89,18 @@ public static class ServerCommands
         }
         catch (OptionsValidationException invalid)
         {
+            return await ReportAsync(invalid.Failures);
+        }
+        catch (InvalidOperationException unreadable) when (ConfigurationCheck.IsUnreadable(unreadable))
+        {
+            // Settings read while the server is put together (the twin silo's) fail in the binder itself.
+            return await ReportAsync([unreadable.Message]);
+        }
+
+        static async Task<int> ReportAsync(IEnumerable<string> failures)
+        {
             await Console.Error.WriteLineAsync("threadline: the configuration is not valid:");
-            foreach (var failure in invalid.Failures)
+            foreach (var failure in failures)
             {
                 await Console.Error.WriteLineAsync("  - " + failure);
             }

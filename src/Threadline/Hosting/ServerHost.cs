@@ -47,6 +47,8 @@ public static class ServerHost
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi();
+        // Last: it lists the options types registered above.
+        builder.Services.AddSingleton(ConfigurationCheck.For(builder.Services));
         return builder;
     }
 
@@ -68,6 +70,7 @@ public static class ServerHost
     /// <summary>Migrates the stores, seeds them if asked, then starts listening: no request meets an old schema or a half-seeded store.</summary>
     public static async Task StartAsync(WebApplication app, Func<IServiceProvider, CancellationToken, Task>? seed = null, CancellationToken cancellationToken = default)
     {
+        app.Services.GetRequiredService<ConfigurationCheck>().ThrowIfInvalid(app.Services);
         await app.Services.GetRequiredService<ThreadlineDb>().MigrateAsync(cancellationToken);
         await app.Services.GetRequiredService<ITelemetryStore>().InitialiseAsync(cancellationToken);
         if (seed is not null)

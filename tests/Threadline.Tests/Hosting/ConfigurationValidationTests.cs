@@ -40,6 +40,33 @@ public class ConfigurationValidationTests
     }
 
     [Fact]
+    public async Task SeveralBadSettings_AreAllNamedInOneRefusal_TextForANumberIncluded()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => ThreadlineTestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Telemetry:RawRetentionDays"] = "-5", ["Ingestion:MaxBatchSize"] = "0", ["Mqtt:MaxPayloadBytes"] = "lots",
+        }));
+
+        Assert.Equal(3, ex.Failures.Count());
+        Assert.Contains(ex.Failures, f => f.Contains("Telemetry:RawRetentionDays", StringComparison.Ordinal) && f.Contains("-5", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("Ingestion:MaxBatchSize", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("'lots' at 'Mqtt:MaxPayloadBytes'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TextForANumber_ReadWhileTheServerIsPutTogether_EndsWithExitCode2NotACrash()
+    {
+        var code = await Cli.ServerCommands.WithConfigurationErrorsReported(() =>
+        {
+            // The twin silo's settings are read while the server is built, before any options are validated.
+            ServerHost.CreateBuilder(new Dictionary<string, string?> { ["Twins:Enabled"] = "true", ["Twins:CatchUpHours"] = "a day" });
+            return Task.FromResult(0);
+        });
+
+        Assert.Equal(2, code);
+    }
+
+    [Fact]
     public async Task EnvironmentVariableWithThreadlinePrefix_IsRead()
     {
         Environment.SetEnvironmentVariable("THREADLINE__STORAGE__COMMANDTIMEOUTSECONDS", "0");
