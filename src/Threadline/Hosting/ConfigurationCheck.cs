@@ -18,8 +18,6 @@ internal sealed class ConfigurationCheck(IReadOnlyList<Type> optionsTypes)
         .Select(d => d.ServiceType.GetGenericArguments()[0])
         .Distinct()]);
 
-    public IReadOnlyList<Type> OptionsTypes => optionsTypes;
-
     /// <summary>Throws one <see cref="OptionsValidationException"/> with every failure of every bound options type, if there is any.</summary>
     public void ThrowIfInvalid(IServiceProvider services)
     {

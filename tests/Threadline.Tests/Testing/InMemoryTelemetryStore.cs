@@ -131,15 +131,8 @@ public sealed class InMemoryTelemetryStore : ITelemetryStore
         }
     }
 
-    /// <summary>When set, every raw read throws it (a store that cannot be read).</summary>
-    public Exception? FailReads { get; set; }
-
     public Task<IReadOnlyList<TelemetryPoint>> ReadRawAsync(string assetId, string signal, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        if (FailReads is { } failure)
-        {
-            return Task.FromException<IReadOnlyList<TelemetryPoint>>(failure);
-        }
         lock (_lock)
         {
             IReadOnlyList<TelemetryPoint> result = [.. _points.Values

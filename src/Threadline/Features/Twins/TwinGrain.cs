@@ -161,8 +161,6 @@ public sealed class TwinGrain(
         _ = Save();
     }
 
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
     public async Task ConfigurationChangedAsync()
     {
         if (_model is null || _state is null || _asset is null
