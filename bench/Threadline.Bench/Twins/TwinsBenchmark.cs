@@ -211,10 +211,11 @@ internal static class TwinsBenchmark
 
         // The domain alone: the same first reading set applied to states sharing one model per revision, then one
         // model built per twin as each grain does on activation.
+        var resolver = new TwinModelResolver();
         var models = new Dictionary<string, TwinModel>(StringComparer.Ordinal);
         foreach (var revision in new[] { "C", "D" })
         {
-            models[revision] = TwinModel.For(Pump4720Twin.Model, catalog.Get(DemoPumpFamily.Pump), revision);
+            models[revision] = resolver.ModelFor(catalog.Get(DemoPumpFamily.Pump), revision)!;
         }
         var empty = Heap();
         var states = new TwinState[ids.Length];
@@ -234,7 +235,7 @@ internal static class TwinsBenchmark
         var perTwinModels = new TwinModel[ids.Length];
         for (var i = 0; i < ids.Length; i++)
         {
-            perTwinModels[i] = TwinModelCatalog.Default.ModelFor(catalog, assets[i])!;
+            perTwinModels[i] = resolver.ModelFor(catalog, assets[i])!;
         }
         var withModels = Heap();
         GC.KeepAlive(states);

@@ -61,7 +61,7 @@ public sealed partial class PlmCatalog
         var draft = ItemRevision.NewDraft(nextCode, now);
         if (latest is not null)
         {
-            draft = draft with { Bom = latest.Bom, Limits = latest.Limits, ServiceBom = latest.ServiceBom };
+            draft = draft with { Bom = latest.Bom, Limits = latest.Limits, ServiceBom = latest.ServiceBom, TwinModel = latest.TwinModel };
         }
         return item.WithRevision(draft);
     }
@@ -125,6 +125,17 @@ public sealed partial class PlmCatalog
             normalised.Add(limit with { Signal = limit.Signal.Trim(), Unit = limit.Unit.Trim() });
         }
         return item.WithRevision(rev with { Limits = normalised });
+    }
+
+    /// <summary>
+    /// Sets (or with null removes) the twin model document of an editable revision. The document's own rules (formulas,
+    /// references between its parts) are checked by compiling it before this is called (Threadline.TwinModels), since
+    /// the formula language is parsed outside the domain; here only what PLM decides: the revision must be editable.
+    /// </summary>
+    public Item SetTwinModel(string number, string revision, Twins.TwinModelDocument? document)
+    {
+        var (item, rev) = GetEditable(number, revision);
+        return item.WithRevision(rev with { TwinModel = document });
     }
 
     public Item SetServiceBom(string number, string revision, IReadOnlyList<ServiceBomEntry> entries)

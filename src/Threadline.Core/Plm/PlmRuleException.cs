@@ -24,6 +24,9 @@ public sealed class PlmRuleException(RuleViolationKind kind, string code, string
 
     public string Code { get; } = code;
 
+    /// <summary>Further machine-readable members of the problem (for a formula: the property, the formula and the position).</summary>
+    public IReadOnlyDictionary<string, object?> Extensions { get; init; } = new Dictionary<string, object?>();
+
     public static PlmRuleException UnknownItem(string number) =>
         new(RuleViolationKind.NotFound, "unknown-item", $"Item '{number}' does not exist.");
 

@@ -17,6 +17,19 @@ public static class DtdlExport
     public const string Context = "dtmi:dtdl:context;3";
     public const string QuantitativeTypes = "dtmi:dtdl:extension:quantitativeTypes;1";
 
+    /// <summary>The contents every exported interface carries that Threadline computes itself (no document declares them).</summary>
+    public static IReadOnlySet<string> GeneratedContents { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "runningHours", "startStopCycles", "health", "rulDays", "rulLowerDays", "rulUpperDays", "alert",
+    };
+
+    /// <summary>The DTDL v3 QuantitativeTypes unit name of a Threadline unit, where it has one.</summary>
+    public static string? SemanticUnit(string unit) => Semantics.TryGetValue(unit, out var semantic) ? semantic.Unit : null;
+
+    /// <summary>The Threadline unit of a DTDL v3 QuantitativeTypes unit name, where the export maps one.</summary>
+    public static string? UnitOfSemantic(string semanticUnit) =>
+        Semantics.FirstOrDefault(p => string.Equals(p.Value.Unit, semanticUnit, StringComparison.Ordinal)).Key;
+
     // Exact semantic type and unit names of QuantitativeTypes v1; mm/s has no unit there (VelocityUnit stops at cm/s).
     private static readonly Dictionary<string, (string Type, string Unit)> Semantics = new(StringComparer.Ordinal)
     {
@@ -83,13 +96,14 @@ public static class DtdlExport
             }
             foreach (var derived in model.Family.Derived)
             {
-                Element(json, "Property", derived.Name, derived.Unit, $"{derived.Description}, in {derived.Unit}.");
+                Element(json, "Property", derived.Name, derived.Unit, $"{derived.Description}, in {derived.Unit}.", comment: FormulaComment + derived.Formula);
             }
             Element(json, "Property", "runningHours", "h", "Hours run, in h.");
             Element(json, "Property", "startStopCycles", "", "Start and stop cycles counted.", "integer");
             Element(json, "Property", "health", "ratio", "Health from 0 (failed) to 1 (as new).");
-            Element(json, "Property", "rulDays", "d",
-                $"Remaining useful life in days: 7-day trend of {model.Family.Rul.Signal} extrapolated to its limit, capped at {Format(model.Family.Rul.HorizonDays)} d.");
+            Element(json, "Property", "rulDays", "d", model.Family.Rul is null
+                ? "Remaining useful life in days: the model declares no RUL rule, so none is estimated."
+                : $"Remaining useful life in days: 7-day trend of {model.Rul.Signal} extrapolated to its limit, capped at {Format(model.Rul.HorizonDays)} d.");
             Element(json, "Property", "rulLowerDays", "d", "Lower bound of the 95 % interval of the remaining useful life, in days.");
             Element(json, "Property", "rulUpperDays", "d", "Upper bound of the 95 % interval of the remaining useful life, in days.");
             foreach (var mode in model.Family.FailureModes)
@@ -104,7 +118,10 @@ public static class DtdlExport
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void Element(Utf8JsonWriter json, string type, string name, string unit, string description, string schema = "double")
+    /// <summary>A derived property's formula travels in its DTDL comment ("a comment for model authors"), after this prefix, so an import gets it back.</summary>
+    public const string FormulaComment = "threadline formula: ";
+
+    private static void Element(Utf8JsonWriter json, string type, string name, string unit, string description, string schema = "double", string? comment = null)
     {
         json.WriteStartObject();
         if (Semantics.TryGetValue(unit, out var semantic))
@@ -125,6 +142,10 @@ public static class DtdlExport
             json.WriteString("unit", semantic.Unit);
         }
         json.WriteString("description", Clip(description, 512));
+        if (comment is not null)
+        {
+            json.WriteString("comment", Clip(comment, 512));
+        }
         json.WriteEndObject();
     }
 
@@ -144,7 +165,7 @@ public static class DtdlExport
     }
 
     /// <summary>A DTDL name or DTMI segment: letters, digits and inner underscores, starting with a letter.</summary>
-    private static string Segment(string text)
+    public static string Segment(string text)
     {
         var chars = text.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray();
         var segment = new string(chars).Trim('_');

@@ -53,13 +53,26 @@ public sealed record TwinConfiguration(DateTimeOffset At, bool AsBuiltRecorded, 
         return new TwinConfiguration(configuration.At, configuration.AsBuiltRecorded, [.. positions]);
     }
 
+    /// <summary>A component's positions in this unit: where its designed structure uses one of the component's items (or, where the design has none, where one is fitted).</summary>
+    public IReadOnlyList<string> PositionsOf(TwinComponent component) =>
+        [.. Positions.Where(p => component.Is(p.DesignedItem ?? p.InstalledItem)).Select(p => p.Path)];
+
     /// <summary>The latest replacement (time of the work, UTC) at a component's positions or at an assembly above them, or null.</summary>
-    public DateTimeOffset? LastReplacement(TwinComponent component) =>
-        Positions.Where(p => p.ReplacedAt is not null && component.IsAtOrUnder(p.Path)).Max(p => p.ReplacedAt);
+    public DateTimeOffset? LastReplacement(TwinComponent component)
+    {
+        var paths = PositionsOf(component);
+        return Positions.Where(p => p.ReplacedAt is not null && IsAtOrAbove(p.Path, paths)).Max(p => p.ReplacedAt);
+    }
 
     /// <summary>The unapproved positions at a component's positions or at an assembly above them.</summary>
-    public IEnumerable<TwinPosition> UnapprovedAt(TwinComponent component) =>
-        Positions.Where(p => p.Unapproved && component.IsAtOrUnder(p.Path));
+    public IEnumerable<TwinPosition> UnapprovedAt(TwinComponent component)
+    {
+        var paths = PositionsOf(component);
+        return Positions.Where(p => p.Unapproved && IsAtOrAbove(p.Path, paths));
+    }
+
+    private static bool IsAtOrAbove(string path, IReadOnlyList<string> componentPaths) =>
+        componentPaths.Any(p => string.Equals(p, path, StringComparison.OrdinalIgnoreCase) || p.StartsWith(path + "/", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// What a component's unapproved parts mean for the twin's conclusions, in a sentence, or null when it has none:

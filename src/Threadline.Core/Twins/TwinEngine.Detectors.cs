@@ -198,7 +198,7 @@ public static partial class TwinEngine
             ConditionKind.Deviating => signal.Z is { } z && (condition.Threshold >= 0 ? z >= condition.Threshold : z <= condition.Threshold),
             ConditionKind.Rising => ShortTrendPerHour(signal, model.Family.Tuning) >= condition.Threshold,
             ConditionKind.Falling => ShortTrendPerHour(signal, model.Family.Tuning) <= -condition.Threshold,
-            ConditionKind.RisingDaily => DailyTrend(signal, model.Family.Rul.MinSamplesPerDay, DayOf(signal.At ?? default)) is { } fit && fit.Slope >= condition.Threshold,
+            ConditionKind.RisingDaily => DailyTrend(signal, model.Rul.MinSamplesPerDay, DayOf(signal.At ?? default)) is { } fit && fit.Slope >= condition.Threshold,
             _ => false,
         };
     }
@@ -214,7 +214,7 @@ public static partial class TwinEngine
     {
         var definition = model.Signals[index];
         float? baseline = null;
-        if (model.BaselineSignalIndex >= 0 && state.Signals[model.BaselineSignalIndex].Value is { } condition && signal.Baseline.Length > 0)
+        if (OperatingPoint(state, model) is { } condition && signal.Baseline.Length > 0)
         {
             var cell = signal.Baseline[model.Family.Baseline.BinOf(condition)];
             baseline = cell.Count > 0 ? cell.Mean : null;

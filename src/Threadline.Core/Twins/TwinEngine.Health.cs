@@ -27,7 +27,7 @@ public static partial class TwinEngine
         // Assessed one by one to stay aligned with the family's declaration order (FailureModes.Assess sorts by probability).
         var assessments = model.Family.FailureModes.Select(m => FailureModes.Assess(m, readings)).ToArray();
         var rul = index == model.RulSignalIndex ? EstimateRul(model, state.Signals[index], at) : state.Rul;
-        var horizon = model.Family.Rul.HorizonDays;
+        var horizon = model.Rul.HorizonDays;
         var health = HealthScore.Combine(assessments, rul.Days, horizon).Score;
         var next = state with
         {
@@ -62,7 +62,7 @@ public static partial class TwinEngine
     /// </summary>
     internal static RulEstimate EstimateRul(TwinModel model, SignalState signal, DateTimeOffset at)
     {
-        var rule = model.Family.Rul;
+        var rule = model.Rul;
         if (model.UpperLimit(rule.Signal)?.Max is not { } limit)
         {
             return RulEstimate.Unknown(rule.Signal);

@@ -91,31 +91,34 @@ public static partial class TwinEngine
         return (next, events);
     }
 
-    /// <summary>The derived properties of an operating point, aligned with the family's declarations.</summary>
+    /// <summary>
+    /// The derived properties of an operating point, aligned with the model's declarations: each compiled formula reads
+    /// one buffer of the signals' latest values and the properties computed before it (NaN where missing), in the order
+    /// that puts every property after those it reads.
+    /// </summary>
     public static ImmutableArray<double?> ComputeDerived(TwinModel model, IReadOnlyList<SignalState> signals)
     {
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var s in signals)
+        var derived = model.Family.Derived;
+        var values = new double[signals.Count + derived.Count];
+        for (var i = 0; i < signals.Count; i++)
         {
-            if (s.Value is { } v)
-            {
-                values[s.Signal] = v;
-            }
+            values[i] = signals[i].Value ?? double.NaN;
+        }
+        for (var i = signals.Count; i < values.Length; i++)
+        {
+            values[i] = double.NaN;
+        }
+        foreach (var d in model.DerivedOrder)
+        {
+            var value = derived[d].Evaluate(values);
+            values[signals.Count + d] = double.IsFinite(value) ? value : double.NaN;
         }
 
-        var result = ImmutableArray.CreateBuilder<double?>(model.Family.Derived.Count);
-        foreach (var property in model.Family.Derived)
+        var result = ImmutableArray.CreateBuilder<double?>(derived.Count);
+        for (var d = 0; d < derived.Count; d++)
         {
-            var value = property.Formula(values);
-            if (value is { } v && double.IsFinite(v))
-            {
-                values[property.Name] = v;
-                result.Add(v);
-            }
-            else
-            {
-                result.Add(null);
-            }
+            var value = values[signals.Count + d];
+            result.Add(double.IsNaN(value) ? null : value);
         }
         return result.MoveToImmutable();
     }
@@ -142,6 +145,10 @@ public static partial class TwinEngine
 
     private static bool? IsRunning(TwinModel model, IReadOnlyList<SignalState> signals)
     {
+        if (model.AlwaysRunning)
+        {
+            return true;
+        }
         bool? running = null;
         foreach (var (index, threshold) in model.RunningSignals)
         {
@@ -175,7 +182,7 @@ public static partial class TwinEngine
         var baseline = signal.Baseline;
         float? z = null;
         var settled = state.RunningSince is not { } since || point.Timestamp - since >= tuning.StartupGrace;
-        if (settled && model.BaselineSignalIndex >= 0 && state.Signals[model.BaselineSignalIndex].Value is { } condition)
+        if (settled && OperatingPoint(state, model) is { } condition)
         {
             var bin = model.Family.Baseline.BinOf(condition);
             var cell = baseline[bin];
@@ -197,6 +204,10 @@ public static partial class TwinEngine
         }
         return next;
     }
+
+    /// <summary>The value that picks the baseline bin: the bin signal's latest value, 0 when the model has one bin, null when not read yet.</summary>
+    internal static double? OperatingPoint(TwinState state, TwinModel model) =>
+        model.BaselineSignalIndex >= 0 ? state.Signals[model.BaselineSignalIndex].Value : model.Family.Baseline.Edges.Count == 0 ? 0 : null;
 
     private static BaselineCell Learn(BaselineCell cell, double x, double rate)
     {

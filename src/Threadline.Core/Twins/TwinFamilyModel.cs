@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Threadline.Prediction.Health;
 
 namespace Threadline.Twins;
@@ -8,19 +9,22 @@ namespace Threadline.Twins;
 /// does not chatter. <see cref="NoiseFloor"/> (same unit) is the smallest standard deviation the dynamic baseline assumes,
 /// so a signal that has been perfectly flat does not turn its first wobble into a huge z-score.
 /// </summary>
-public sealed record TwinSignal(string Name, string Unit, string Description, double Deadband, double NoiseFloor);
+public sealed record TwinSignal(string Name, string Unit, string Description = "", double Deadband = 0, double NoiseFloor = 0);
 
 /// <summary>
-/// A property computed from the operating point by a declared formula (a small C# delegate). The formula receives the
-/// latest value of every signal and of every derived property declared before this one, by name, and returns null when
-/// it cannot be computed (an input missing, the unit stopped).
+/// A property computed from the operating point by a declared formula (<see cref="Formula"/>, text of the twin model
+/// document), compiled once per model into <see cref="Evaluate"/>. The compiled formula reads a buffer holding the latest
+/// value of every signal (at the signal's index) followed by every derived property (at signal count plus its index), NaN
+/// where a value is missing, and returns NaN when it cannot be computed (an input missing, a guard not met).
+/// <see cref="Inputs"/> are the signals it depends on, directly or through other derived properties.
 /// </summary>
 public sealed record DerivedProperty(
     string Name,
     string Unit,
     string Description,
+    string Formula,
     IReadOnlyList<string> Inputs,
-    Func<IReadOnlyDictionary<string, double>, double?> Formula);
+    Func<double[], double> Evaluate);
 
 /// <summary>What a correlation condition measures on its signal.</summary>
 public enum ConditionKind
@@ -47,8 +51,8 @@ public enum ConditionKind
     RisingDaily,
 }
 
-/// <summary>One condition of a correlation rule: <see cref="Signal"/> measured as <see cref="Kind"/> against <see cref="Threshold"/>.</summary>
-public sealed record CorrelationCondition(string Signal, ConditionKind Kind, double Threshold);
+/// <summary>One condition of a correlation rule: <see cref="Signal"/> measured as <see cref="Kind"/> against <see cref="Threshold"/> (document key <c>value</c>).</summary>
+public sealed record CorrelationCondition(string Signal, ConditionKind Kind, [property: JsonPropertyName("value")] double Threshold);
 
 /// <summary>
 /// A hypothesis drawn from several signals at once, evaluated on each sample of the first condition's signal (its trigger)
@@ -69,6 +73,9 @@ public sealed record CorrelationRule(
 /// </summary>
 public sealed record OperatingBins(string Signal, IReadOnlyList<double> Edges)
 {
+    /// <summary>One bin for every operating point: the baseline is not conditioned.</summary>
+    public static OperatingBins None { get; } = new("", []);
+
     public int Count => Edges.Count + 1;
 
     public int BinOf(double value)
@@ -83,14 +90,17 @@ public sealed record OperatingBins(string Signal, IReadOnlyList<double> Edges)
 }
 
 /// <summary>The unit runs while any of these signals is above its threshold (signal unit); with none of them read yet, it is unknown.</summary>
-public sealed record RunningRule(IReadOnlyList<(string Signal, double Threshold)> AnyAbove);
+public sealed record RunningRule(IReadOnlyList<RunningCondition> AnyAbove);
+
+/// <summary>One signal of a <see cref="RunningRule"/> and the value (signal unit) above which it says the unit runs.</summary>
+public sealed record RunningCondition(string Signal, [property: JsonPropertyName("value")] double Threshold);
 
 /// <summary>
 /// The remaining-useful-life rule: linear extrapolation of the 7-day trend of <see cref="Signal"/>'s daily means toward
 /// its critical (else warning) maximum of the unit's revision, capped at <see cref="HorizonDays"/>. Only completed UTC days
 /// count (today's partial mean would swing with the hour), each with at least <see cref="MinSamplesPerDay"/> running samples.
 /// </summary>
-public sealed record RulRule(string Signal, double HorizonDays, int MinSamplesPerDay = 6);
+public sealed record RulRule(string Signal, double HorizonDays = 180, int MinSamplesPerDay = 6);
 
 /// <summary>
 /// Detector settings of a family. Rates are per sample; delays count consecutive evaluations of the same signal (or rule).
@@ -136,26 +146,27 @@ public sealed record TwinTuning
 }
 
 /// <summary>
-/// A part of the product that the family's signals watch and whose wear its failure modes describe: where it sits in
-/// the product structure (<see cref="Positions"/>, find-number paths such as "20/10"), which signals measure it and which
-/// failure modes it is subject to. A replacement at one of its positions, or at an assembly above them, restarts the
-/// wear evidence of its signals; an unapproved part there puts a caveat on its failure modes (docs/twins.md).
+/// A part of the product that the family's signals watch and whose wear its failure modes describe: which BOM items it is
+/// (<see cref="Items"/>, item numbers, alternatives in any order: the design may use one or another by effectivity), which
+/// signals measure it and which failure modes it is subject to. Its positions in a unit are where the unit's designed
+/// structure uses one of those items; a replacement there, or at an assembly above, restarts the wear evidence of its
+/// signals; an unapproved part there puts a caveat on its failure modes (docs/twins.md).
 /// </summary>
-public sealed record TwinComponent(string Id, string Name, IReadOnlyList<string> Positions, IReadOnlyList<string> Signals, IReadOnlyList<string> FailureModes)
+public sealed record TwinComponent(string Id, string Name, IReadOnlyList<string> Items, IReadOnlyList<string> Signals, IReadOnlyList<string> FailureModes)
 {
-    /// <summary>Whether a position of the unit is one of this component's, or an assembly that holds one.</summary>
-    public bool IsAtOrUnder(string path) =>
-        Positions.Any(p => string.Equals(p, path, StringComparison.OrdinalIgnoreCase) || p.StartsWith(path + "/", StringComparison.OrdinalIgnoreCase));
+    /// <summary>Whether an item number is one of this component's.</summary>
+    public bool Is(string? item) => item is not null && Items.Contains(item, StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>
-/// What a twin of one product family is, declared in code: its signals, derived properties, correlation rules, failure
-/// modes, the operating-point bins of its baseline, when it counts as running and how its RUL is estimated. It holds no
-/// limits: those come from the PLM revision of each unit (<see cref="TwinModel.For(TwinFamilyModel, string, Plm.ItemRevision)"/>).
-/// <see cref="DtmiSegment"/> names the family in DTDL ids (letters and digits).
+/// What a twin of one product is, compiled from the twin model document of a PLM revision (<see cref="TwinModelDocument"/>):
+/// its signals, derived properties, correlation rules, failure modes, the operating-point bins of its baseline, when it
+/// counts as running and how its RUL is estimated. It holds no limits: those come from the PLM revision of each unit
+/// (<see cref="TwinModel.For(TwinFamilyModel, string, Plm.ItemRevision)"/>). <see cref="DtmiSegment"/> names it in DTDL
+/// ids (letters and digits). <see cref="Running"/> null: the unit is taken as running and every detector judges it;
+/// <see cref="Baseline"/> with no signal: one bin; <see cref="Rul"/> null: no RUL is estimated.
 /// </summary>
 public sealed record TwinFamilyModel(
-    string FamilyPrefix,
     string DtmiSegment,
     string DisplayName,
     IReadOnlyList<TwinSignal> Signals,
@@ -163,10 +174,16 @@ public sealed record TwinFamilyModel(
     IReadOnlyList<CorrelationRule> Rules,
     IReadOnlyList<FailureModeSignature> FailureModes,
     OperatingBins Baseline,
-    RunningRule Running,
-    RulRule Rul,
+    RunningRule? Running,
+    RulRule? Rul,
     TwinTuning Tuning)
 {
-    /// <summary>The monitored components, where the family declares them (none: the configuration changes no conclusion).</summary>
+    /// <summary>The monitored components, where the model declares them (none: the configuration changes no conclusion).</summary>
     public IReadOnlyList<TwinComponent> Components { get; init; } = [];
+
+    /// <summary>The order in which <see cref="Derived"/> are computed (indexes into it): each after those it uses.</summary>
+    public IReadOnlyList<int> DerivedOrder { get; init; } = [];
+
+    /// <summary>The document this model was compiled from.</summary>
+    public TwinModelDocument? Document { get; init; }
 }

@@ -3,8 +3,8 @@ using Threadline.Plm;
 namespace Threadline.Twins;
 
 /// <summary>
-/// The twin model of one unit: its family's declaration bound to the design limits of the PLM revision that applies to
-/// the unit (so a unit at revision C is judged against C's limits and one at D against D's). Immutable; build it again
+/// The twin model of one unit: the model compiled from its revision's twin model document, bound to the design limits of
+/// that PLM revision (so a unit at revision C is judged against C's limits and one at D against D's). Immutable; build it again
 /// when the unit's revision changes and carry the state over with <see cref="TwinState.Rebind"/>.
 /// </summary>
 public sealed class TwinModel
@@ -19,12 +19,15 @@ public sealed class TwinModel
         Revision = revision;
         _limits = limits;
         _signalIndex = family.Signals.Select((s, i) => (s.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-        RulSignalIndex = IndexOf(family.Rul.Signal);
+        Rul = family.Rul ?? NoRul;
+        RulSignalIndex = IndexOf(Rul.Signal);
         BaselineSignalIndex = IndexOf(family.Baseline.Signal);
-        RunningSignals = [.. family.Running.AnyAbove.Select(r => (IndexOf(r.Signal), r.Threshold)).Where(r => r.Item1 >= 0)];
+        AlwaysRunning = family.Running is null;
+        RunningSignals = [.. (family.Running?.AnyAbove ?? []).Select(r => (IndexOf(r.Signal), r.Threshold)).Where(r => r.Item1 >= 0)];
         var inputsOfModes = family.FailureModes.SelectMany(m => m.Evidence).Select(e => e.Signal);
-        AssessedSignals = [.. family.Signals.Select(s => inputsOfModes.Contains(s.Name, StringComparer.Ordinal) || s.Name == family.Rul.Signal)];
+        AssessedSignals = [.. family.Signals.Select(s => inputsOfModes.Contains(s.Name, StringComparer.Ordinal) || s.Name == Rul.Signal)];
         DerivedInputs = [.. family.Signals.Select(s => family.Derived.Any(d => d.Inputs.Contains(s.Name, StringComparer.Ordinal)))];
+        DerivedOrder = family.DerivedOrder.Count == family.Derived.Count ? [.. family.DerivedOrder] : [.. Enumerable.Range(0, family.Derived.Count)];
     }
 
     public TwinFamilyModel Family { get; }
@@ -37,7 +40,17 @@ public sealed class TwinModel
 
     public IReadOnlyList<TwinSignal> Signals => Family.Signals;
 
+    /// <summary>The RUL rule; a model that declares none has one on no signal, which never gives a figure.</summary>
+    public RulRule Rul { get; }
+
+    private static readonly RulRule NoRul = new("", 180);
+
     internal int RulSignalIndex { get; }
+
+    /// <summary>True when the model declares no running rule: every sample is judged as the unit running.</summary>
+    internal bool AlwaysRunning { get; }
+
+    internal int[] DerivedOrder { get; }
 
     internal int BaselineSignalIndex { get; }
 
@@ -48,8 +61,8 @@ public sealed class TwinModel
     internal bool[] DerivedInputs { get; }
 
     /// <summary>
-    /// Binds a family to the revision of a unit. Limits on signals the family does not declare are left out (the twin does
-    /// not measure them); a limit in another unit than the declared signal is refused, since its thresholds would be wrong.
+    /// Binds a compiled model to the revision of a unit. Limits on signals the model does not declare are left out (the twin
+    /// does not measure them); a limit in another unit than the declared signal is refused, since its thresholds would be wrong.
     /// </summary>
     public static TwinModel For(TwinFamilyModel family, string item, ItemRevision revision)
     {
@@ -64,7 +77,7 @@ public sealed class TwinModel
                 {
                     throw PlmRuleException.Invalid(
                         "twin-limit-unit",
-                        $"Revision {revision.Code} of {item} limits {signal.Name} in '{limit.Unit}', but the {family.FamilyPrefix} twin measures it in '{signal.Unit}'.");
+                        $"Revision {revision.Code} of {item} limits {signal.Name} in '{limit.Unit}', but its twin model measures it in '{signal.Unit}'.");
                 }
             }
             limits[i] = ofSignal;

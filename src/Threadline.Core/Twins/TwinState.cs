@@ -158,7 +158,7 @@ public sealed record TwinState
         Signals = [.. model.Signals.Select(s => NewSignal(model, s.Name))],
         Derived = [.. model.Family.Derived.Select(_ => (double?)null)],
         Rules = [.. model.Family.Rules.Select(_ => default(RuleState))],
-        Rul = RulEstimate.Unknown(model.Family.Rul.Signal),
+        Rul = RulEstimate.Unknown(model.Rul.Signal),
         FailureModes = [.. model.Family.FailureModes.Select(m => new FailureModeEstimate(m.Id, m.Prior))],
     };
 

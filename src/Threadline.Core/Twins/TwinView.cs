@@ -7,13 +7,14 @@ namespace Threadline.Twins;
 public sealed record FailureModeView(string Id, string Name, double Probability, string RecommendedAction, string? Caveat = null);
 
 /// <summary>
-/// How a monitored component of the unit stands: its positions, the latest replacement there (time of the work, UTC),
+/// How a monitored component of the unit stands: the BOM items it is, its positions in this unit, the latest replacement there (time of the work, UTC),
 /// the instant its signals' wear evidence starts from (<see cref="SignalState.EvidenceSince"/>, the latest of them), and
 /// whether an unapproved part sits there (<see cref="Caveat"/> says which).
 /// </summary>
 public sealed record ComponentView(
     string Id,
     string Name,
+    IReadOnlyList<string> Items,
     IReadOnlyList<string> Positions,
     IReadOnlyList<string> Signals,
     IReadOnlyList<string> FailureModes,
@@ -32,7 +33,8 @@ public sealed record ConfigurationView(DateTimeOffset At, bool AsBuiltRecorded, 
         new(configuration.At, configuration.AsBuiltRecorded, configuration.Positions, [.. model.Family.Components.Select(c => new ComponentView(
             c.Id,
             c.Name,
-            c.Positions,
+            c.Items,
+            configuration.PositionsOf(c),
             c.Signals,
             c.FailureModes,
             configuration.LastReplacement(c),
@@ -122,7 +124,7 @@ public sealed record TwinView(
             state.Rul.Basis,
             modes,
             state.Alerts,
-            Caveat(configuration, model, c => c.Signals.Contains(model.Family.Rul.Signal, StringComparer.Ordinal)),
+            Caveat(configuration, model, c => c.Signals.Contains(model.Rul.Signal, StringComparer.Ordinal)),
             configuration is null ? null : ConfigurationView.Of(configuration, state, model));
     }
 

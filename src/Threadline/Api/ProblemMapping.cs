@@ -20,7 +20,7 @@ internal sealed class ProblemMapping(IProblemDetailsService problems) : IExcepti
                 RuleViolationKind.NotFound => StatusCodes.Status404NotFound,
                 RuleViolationKind.Conflict => StatusCodes.Status409Conflict,
                 _ => StatusCodes.Status422UnprocessableEntity,
-            }, rule.Code, rule.Message),
+            }, rule.Code, rule.Message, rule.Extensions),
             ExternalAssetException external => Problem(StatusCodes.Status404NotFound, "external-asset",
                 external.Message + $" Ask {AssetEndpoints.ExternalLocation(external)}."),
             BadHttpRequestException bad => Problem(bad.StatusCode, "malformed-request",
@@ -35,12 +35,20 @@ internal sealed class ProblemMapping(IProblemDetailsService problems) : IExcepti
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
-    public static ProblemDetails Problem(int status, string code, string detail) => new()
+    public static ProblemDetails Problem(int status, string code, string detail, IReadOnlyDictionary<string, object?>? extensions = null)
     {
-        Status = status,
-        Type = "urn:threadline:problem:" + code,
-        Title = code.Replace('-', ' '),
-        Detail = detail,
-        Extensions = { ["code"] = code },
-    };
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Type = "urn:threadline:problem:" + code,
+            Title = code.Replace('-', ' '),
+            Detail = detail,
+            Extensions = { ["code"] = code },
+        };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[key] = value;
+        }
+        return problem;
+    }
 }

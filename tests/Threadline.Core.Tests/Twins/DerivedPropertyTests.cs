@@ -6,17 +6,17 @@ public class DerivedPropertyTests
 {
     private static double? Derived(TwinState state, string name)
     {
-        var index = Pump4720Twin.Model.Derived.Select(d => d.Name).ToList().IndexOf(name);
+        var index = PumpRevisions.Family.Derived.Select(d => d.Name).ToList().IndexOf(name);
         return state.Derived[index];
     }
 
     private static double CurrentFor(double electricalKw) =>
-        electricalKw * 1000 / (Math.Sqrt(3) * Pump4720Twin.NominalVoltage * Pump4720Twin.PowerFactor);
+        electricalKw * 1000 / (Math.Sqrt(3) * PumpRevisions.NominalVoltage * PumpRevisions.PowerFactor);
 
     [Fact]
     public void Apply_PumpAtBepAsDesigned_EfficiencyMatchesTheCurve()
     {
-        var hydraulic = PumpCurve.HydraulicPower(45, 32);
+        var hydraulic = PumpRevisions.HydraulicPower(45, 32);
         var points = Running(T0).Where(p => p.Signal != "motor_current").Append(Point("motor_current", CurrentFor(hydraulic / 0.63), T0));
 
         var (state, _) = Feed(TwinState.Create(ModelD, AssetD), ModelD, points);
@@ -31,7 +31,7 @@ public class DerivedPropertyTests
     [Fact]
     public void Apply_MoreCurrentForTheSameDuty_EfficiencyFallsBelowTheCurve()
     {
-        var hydraulic = PumpCurve.HydraulicPower(45, 32);
+        var hydraulic = PumpRevisions.HydraulicPower(45, 32);
         var points = Running(T0).Where(p => p.Signal != "motor_current").Append(Point("motor_current", CurrentFor(hydraulic / 0.63) * 1.25, T0));
 
         var (state, _) = Feed(TwinState.Create(ModelD, AssetD), ModelD, points);

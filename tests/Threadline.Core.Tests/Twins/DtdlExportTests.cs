@@ -34,7 +34,7 @@ public partial class DtdlExportTests
 
         Assert.Equal("dtmi:dtdl:context;3", root.GetProperty("@context")[0].GetString());
         Assert.Equal("dtmi:dtdl:extension:quantitativeTypes;1", root.GetProperty("@context")[1].GetString());
-        Assert.Equal("dtmi:threadline:pump4720:revD;1", root.GetProperty("@id").GetString());
+        Assert.Equal("dtmi:threadline:x10_4720_00:revD;1", root.GetProperty("@id").GetString());
         Assert.Equal("Interface", root.GetProperty("@type").GetString());
         Assert.Matches(DtmiPattern(), root.GetProperty("@id").GetString());
     }
@@ -44,7 +44,7 @@ public partial class DtdlExportTests
     {
         var id = Export(PumpRevisions.ModelC, PumpRevisions.AssetC).GetProperty("@id").GetString()!;
 
-        Assert.Equal("dtmi:threadline:pump4720:revC:pump_4720_sn00341_r03;1", id);
+        Assert.Equal("dtmi:threadline:x10_4720_00:revC:pump_4720_sn00341_r03;1", id);
         Assert.Matches(DtmiPattern(), id);
         Assert.True(id.Length <= 128);
         Assert.False(id.StartsWith("dtmi:dtdl:", StringComparison.Ordinal));

@@ -11,6 +11,11 @@ public class TwinConfigurationTests(ITestOutputHelper output)
 {
     private readonly PlmCatalog _catalog = PumpFleet.Catalog();
 
+    // The test fleet's drive-end bearing is BRG-1 (a service part BRG-2), its impeller IMP-5 or IMP-6.
+    private static readonly TwinModel FleetModel = PumpRevisions.ModelDWithComponents(
+        new("drive-end-bearing", "Drive-end bearing", Items: ["BRG-1", "BRG-2"], Signals: ["bearing_vibration_x", "bearing_temperature"], FailureModes: ["bearing-wear"]),
+        new("impeller", "Impeller", Items: ["IMP-5", "IMP-6"], FailureModes: ["cavitation-erosion"]));
+
     private TwinConfiguration Of(IReadOnlyList<AsBuiltComponent> built, params ServiceEvent[] events)
     {
         var asset = PumpFleet.Register(_catalog, "SN00341");
@@ -45,11 +50,11 @@ public class TwinConfigurationTests(ITestOutputHelper output)
     [Fact]
     public void View_UnapprovedBearing_PutsACaveatOnBearingWearAndTheRul_NotOnTheOtherModes()
     {
-        var twin = new TwinDriver(PumpRevisions.ModelD);
+        var twin = new TwinDriver(FleetModel);
         twin.Learn(hours: 2);
         var configuration = Of([], Replacement("20/10", "IMP-6", Utc(2026, 3, 1)));
 
-        var view = TwinView.Of(twin.State, PumpRevisions.ModelD, configuration);
+        var view = TwinView.Of(twin.State, FleetModel, configuration);
 
         var bearing = view.FailureModes.Single(m => m.Id == "bearing-wear");
         Assert.Contains("20/10", bearing.Caveat, StringComparison.Ordinal);

@@ -123,7 +123,7 @@ public partial class TwinEngineTests
             twin.Tick(TenMinutes, at => Running(at, leakage: 3, sealTemperature: 50));
         }
         Assert.Single(twin.State.Alerts, a => a.Key == "rule:seal-distress");
-        var sealRule = Pump4720Twin.Model.Rules.Select((r, i) => (r.Id, i)).Single(r => r.Id == "seal-distress").i;
+        var sealRule = PumpRevisions.Family.Rules.Select((r, i) => (r.Id, i)).Single(r => r.Id == "seal-distress").i;
 
         var events = twin.Configure(ReplacedAt("40", twin.At.AddMinutes(5)));
 

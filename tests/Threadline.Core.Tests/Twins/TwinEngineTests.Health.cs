@@ -66,7 +66,7 @@ public partial class TwinEngineTests
         var shallow = Trending(ModelD, days: 6, perDay: 0.02).State.Rul;
 
         Assert.True(steep.Days < shallow.Days);
-        Assert.True(shallow.Days <= Pump4720Twin.Model.Rul.HorizonDays);
+        Assert.True(shallow.Days <= PumpRevisions.Family.Rul!.HorizonDays);
     }
 
     [Fact]

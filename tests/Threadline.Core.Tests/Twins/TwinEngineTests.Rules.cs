@@ -22,7 +22,7 @@ public partial class TwinEngineTests
         Assert.Equal(["inlet_pressure_margin", "bearing_vibration_x", "flow"], alert.Evidence.Select(e => e.Signal));
         Assert.True(alert.Evidence[1].ZScore >= 3);
         Assert.True(alert.Evidence[2].Trend <= -1, $"flow trend {alert.Evidence[2].Trend} m³/h per hour");
-        Assert.Equal(Prediction.Health.PumpFailureModes.CavitationErosion.RecommendedAction, alert.Action);
+        Assert.Equal(PumpRevisions.FailureMode("cavitation-erosion").RecommendedAction, alert.Action);
         Assert.Equal((Pump, "D"), (alert.Item, alert.Revision));
     }
 
@@ -72,7 +72,7 @@ public partial class TwinEngineTests
 
         var alert = Assert.Single(twin.Of<CorrelationRuleFired>()).Alert;
         Assert.Equal("rule:bearing-wear", alert.Key);
-        Assert.Equal(Prediction.Health.PumpFailureModes.BearingWear.RecommendedAction, alert.Action);
+        Assert.Equal(PumpRevisions.FailureMode("bearing-wear").RecommendedAction, alert.Action);
         // Three completed days are needed for a daily trend, and the rule holds three evaluations before firing.
         Assert.True(alert.At >= T0.AddDays(3), $"fired at {alert.At}");
     }

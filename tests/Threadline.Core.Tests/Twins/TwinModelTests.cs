@@ -29,7 +29,7 @@ public class TwinModelTests
     {
         var item = new Item(PumpRevisions.Pump, "CP-4720", ItemKind.Product, "ea", "PUMP-4720", [PumpRevisions.C, PumpRevisions.D]);
 
-        var model = TwinModel.For(Pump4720Twin.Model, item, "d");
+        var model = TwinModel.For(PumpRevisions.Family, item, "d");
 
         Assert.Equal("D", model.Revision);
         Assert.Equal(0.8, model.LimitsOf("inlet_pressure_margin").Single(l => l.Severity == LimitSeverity.Warning).Min);
@@ -40,7 +40,7 @@ public class TwinModelTests
     {
         var revision = PumpRevisions.D with { Limits = [new DesignLimit("bearing_vibration_x", null, 0.11, "in/s", LimitSeverity.Warning)] };
 
-        var refused = Assert.Throws<PlmRuleException>(() => TwinModel.For(Pump4720Twin.Model, PumpRevisions.Pump, revision));
+        var refused = Assert.Throws<PlmRuleException>(() => TwinModel.For(PumpRevisions.Family, PumpRevisions.Pump, revision));
 
         Assert.Equal("twin-limit-unit", refused.Code);
         Assert.Contains("in/s", refused.Message, StringComparison.Ordinal);
@@ -58,7 +58,7 @@ public class TwinModelTests
             ],
         };
 
-        var model = TwinModel.For(Pump4720Twin.Model, PumpRevisions.Pump, revision);
+        var model = TwinModel.For(PumpRevisions.Family, PumpRevisions.Pump, revision);
 
         Assert.Single(model.LimitsOf("flow"));
         Assert.Single(model.LimitsOf("bearing_temperature"));
@@ -69,49 +69,23 @@ public class TwinModelTests
     {
         var revision = PumpRevisions.D with { Limits = [new DesignLimit("oil_level", 20, null, "%", LimitSeverity.Warning)] };
 
-        var model = TwinModel.For(Pump4720Twin.Model, PumpRevisions.Pump, revision);
+        var model = TwinModel.For(PumpRevisions.Family, PumpRevisions.Pump, revision);
 
         Assert.Empty(model.LimitsOf("oil_level"));
         Assert.Equal(-1, model.IndexOf("oil_level"));
     }
 
-    [Theory]
-    [InlineData("PUMP-4720")]
-    [InlineData("pump-4720")]
-    [InlineData("PUMP-4720-SN00341-R03")]
-    public void Catalog_FamilyOrAssetId_FindsThePumpFamily(string key) =>
-        Assert.Same(Pump4720Twin.Model, TwinModelCatalog.Default.Find(key));
-
-    [Theory]
-    [InlineData("PUMP-47201-SN1-R01")]
-    [InlineData("FAN-1-SN1-R01")]
-    public void Catalog_OtherFamily_FindsNothing(string key) => Assert.Null(TwinModelCatalog.Default.Find(key));
-
     [Fact]
     public void Pump4720_Declaration_NamesEverySignalItsRulesAndModesUse()
     {
-        var family = Pump4720Twin.Model;
+        var family = PumpRevisions.Family;
         var signals = family.Signals.Select(s => s.Name).ToHashSet();
 
         Assert.Equal(10, signals.Count);
         Assert.All(family.Rules.SelectMany(r => r.Conditions), c => Assert.Contains(c.Signal, signals));
         Assert.All(family.FailureModes.SelectMany(m => m.Evidence), e => Assert.Contains(e.Signal, signals));
         Assert.All(family.Derived.SelectMany(d => d.Inputs), i => Assert.Contains(i, signals));
-        Assert.Contains(family.Rul.Signal, signals);
+        Assert.Contains(family.Rul!.Signal, signals);
         Assert.Contains(family.Baseline.Signal, signals);
-    }
-
-    [Fact]
-    public void Catalog_ModelForARegisteredUnit_TakesTheRevisionTheAssetRecords()
-    {
-        var catalog = Plm.PlmCatalog.Empty.With(new Item(PumpRevisions.Pump, "CP-4720", ItemKind.Product, "ea", "PUMP-4720", [PumpRevisions.C, PumpRevisions.D]));
-        var asset = new Assets.Asset(PumpRevisions.AssetC, "PUMP-4720", SerialNumber.Parse("SN00341"), PumpRevisions.Pump, "C", null, null,
-            null, PumpRevisions.T0, false, []);
-
-        var model = TwinModelCatalog.Default.ModelFor(catalog, asset);
-
-        Assert.Equal(("C", 7.1), (model?.Revision, model?.UpperLimit("bearing_vibration_x")?.Max));
-        Assert.Null(TwinModelCatalog.Default.ModelFor(catalog, asset with { Id = "FAN-1-SN1-R01", Family = "FAN-1" }));
-        Assert.Throws<PlmRuleException>(() => TwinModelCatalog.Default.ModelFor(catalog, asset with { Revision = "Z" }));
     }
 }

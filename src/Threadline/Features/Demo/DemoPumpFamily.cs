@@ -1,6 +1,7 @@
 using Threadline.Common;
 using Threadline.Features.Plm;
 using Threadline.Plm;
+using Threadline.Twins;
 
 namespace Threadline.Features.Demo;
 
@@ -111,6 +112,7 @@ public static class DemoPumpFamily
             new("flow", 12, 60, "m³/h", LimitSeverity.Warning),
         ]));
         Keep(working.SetServiceBom(Pump, "C", serviceBom));
+        Keep(SetTwinModel(working, Pump, "C", TwinModel));
         Keep(working.Release(Pump, "C", RevisionC));
 
         // Revision D follows the C3 bearing change: tighter vibration limits (ISO 10816-3 zone B/C at 2.8 mm/s)
@@ -134,6 +136,25 @@ public static class DemoPumpFamily
         Keep(working.Release(Pump, "D", RevisionD));
 
         return [.. working.Items.Where(i => !ReferenceEquals(catalog.Find(i.Number), i))];
+    }
+
+    /// <summary>The CP-4720's twin model document (cp-4720.twin-model.json): demo data, like the BOM and the limits; revision D inherits it from C.</summary>
+    public static TwinModelDocument TwinModel { get; } = TwinModelJson.Parse(ReadResource("Threadline.Demo.cp-4720.twin-model.json"));
+
+    // The same check and command as PUT .../twin-model, so the demo's pump passes what any product must.
+    private static Item SetTwinModel(PlmCatalog catalog, string number, string revision, TwinModelDocument document)
+    {
+        var item = catalog.Get(number);
+        TwinModelDocuments.Check(item, item.GetRevision(revision), document);
+        return catalog.SetTwinModel(number, revision, document);
+    }
+
+    private static string ReadResource(string name)
+    {
+        using var stream = typeof(DemoPumpFamily).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The build lost the embedded resource {name}.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     private static BomLine Line(string find, string child, decimal quantity, string? refDes = null, Effectivity? effectivity = null) =>

@@ -5,7 +5,6 @@ using MQTTnet;
 using MQTTnet.Protocol;
 using Threadline.Features.Assets;
 using Threadline.Features.Ingestion;
-using Threadline.Simulation;
 using Threadline.Telemetry;
 
 namespace Threadline.Features.Demo;

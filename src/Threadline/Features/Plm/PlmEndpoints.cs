@@ -22,6 +22,7 @@ public static class PlmEndpoints
         items.MapPost("/{number}/revisions/{revision}/state", MoveRevision).WithSummary("Move a revision to InReview, back to Draft, to Obsolete or to Archived");
         items.MapGet("/{number}/bom", ResolveBom).WithSummary("The multi-level as-designed BOM for a serial, date and lot");
         items.MapGet("/{number}/rollup", RollUp).WithSummary("Flat quantity roll-up of the as-designed BOM");
+        app.MapTwinModelEndpoints();
         items.MapGet("/{number}/where-used", WhereUsed).WithSummary("Assemblies and products that use the item on a date");
         return app;
     }

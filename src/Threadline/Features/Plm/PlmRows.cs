@@ -25,6 +25,9 @@ public sealed class RevisionRow
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? EffectiveFrom { get; set; }
     public DateTimeOffset? SupersededAt { get; set; }
+
+    /// <summary>The revision's twin model document as canonical JSON (a document people and tools write, kept whole), or null.</summary>
+    public string? TwinModel { get; set; }
 }
 
 public sealed class BomLineRow

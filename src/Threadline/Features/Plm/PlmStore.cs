@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Threadline.Common;
 using Threadline.Plm;
 using Threadline.Storage;
+using Threadline.Twins;
 
 namespace Threadline.Features.Plm;
 
@@ -33,7 +34,8 @@ public sealed class PlmStore(ThreadlineDb db)
                 limits[(r.ItemNumber, r.Code)].OrderBy(l => l.Position)
                     .Select(l => new DesignLimit(l.Signal, l.Min, l.Max, l.Unit, Enum.Parse<LimitSeverity>(l.Severity))).ToList(),
                 services[(r.ItemNumber, r.Code)].OrderBy(s => s.Position)
-                    .Select(s => new ServiceBomEntry(s.FindNumberPath, s.CoveredItem, s.ReplacementIntervalHours, s.ServiceParts, s.LabourOperation)).ToList()))
+                    .Select(s => new ServiceBomEntry(s.FindNumberPath, s.CoveredItem, s.ReplacementIntervalHours, s.ServiceParts, s.LabourOperation)).ToList(),
+                r.TwinModel is { } document ? TwinModelJson.Parse(document) : null))
             .ToList()));
         return (new PlmCatalog(domain), version);
     }
@@ -92,6 +94,7 @@ public sealed class PlmStore(ThreadlineDb db)
                     ItemNumber = item.Number, Code = revision.Code, Ordinal = r, State = revision.State.ToString(),
                     CreatedAt = revision.CreatedAt.ToUniversalTime(), EffectiveFrom = revision.EffectiveFrom?.ToUniversalTime(),
                     SupersededAt = revision.SupersededAt?.ToUniversalTime(),
+                    TwinModel = revision.TwinModel?.CanonicalJson,
                 });
                 AddContent(context, item.Number, revision);
             }

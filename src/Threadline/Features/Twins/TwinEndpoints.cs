@@ -30,11 +30,11 @@ public static class TwinEndpoints
         return TypedResults.Ok(rows);
     }
 
-    private static async Task<ContentHttpResult> Get(string assetId, string? at, InstalledBaseService assets, PlmService plm, TwinStore store,
+    private static async Task<ContentHttpResult> Get(string assetId, string? at, InstalledBaseService assets, PlmService plm, TwinModelResolver models, TwinStore store,
         IServiceProvider services, CancellationToken ct)
     {
         var asset = await assets.GetAsync(assetId, ct);
-        var model = await ModelOfAsync(asset, plm, ct);
+        var model = await ModelOfAsync(asset, plm, models, ct);
         if (RequestValues.ParseOptionalInstant(at, "at") is { } when)
         {
             var then = await store.SnapshotAsync(asset.Id, when, ct) ?? throw new PlmRuleException(RuleViolationKind.NotFound, "no-twin-history",
@@ -49,19 +49,19 @@ public static class TwinEndpoints
         return TypedResults.Content(view ?? throw NoModel(asset.Id), "application/json");
     }
 
-    private static async Task<ContentHttpResult> Model(string assetId, string? format, InstalledBaseService assets, PlmService plm, CancellationToken ct)
+    private static async Task<ContentHttpResult> Model(string assetId, string? format, InstalledBaseService assets, PlmService plm, TwinModelResolver models, CancellationToken ct)
     {
         if (!string.Equals(format ?? "dtdl", "dtdl", StringComparison.OrdinalIgnoreCase))
         {
             throw PlmRuleException.Invalid("invalid-format", $"format '{format}' is not supported; use format=dtdl.");
         }
         var asset = await assets.GetAsync(assetId, ct);
-        return TypedResults.Content(DtdlExport.Interface(await ModelOfAsync(asset, plm, ct), asset.Id), "application/json");
+        return TypedResults.Content(DtdlExport.Interface(await ModelOfAsync(asset, plm, models, ct), asset.Id), "application/json");
     }
 
-    private static async Task<TwinModel> ModelOfAsync(Threadline.Assets.Asset asset, PlmService plm, CancellationToken ct) =>
-        TwinModelCatalog.Default.ModelFor(await plm.CatalogAsync(ct), asset) ?? throw NoModel(asset.Id);
+    private static async Task<TwinModel> ModelOfAsync(Threadline.Assets.Asset asset, PlmService plm, TwinModelResolver models, CancellationToken ct) =>
+        models.ModelFor(await plm.CatalogAsync(ct), asset) ?? throw NoModel(asset.Id);
 
     private static PlmRuleException NoModel(string assetId) => new(RuleViolationKind.NotFound, "no-twin-model",
-        $"No twin model is declared for the family of {assetId}.");
+        $"The revision {assetId} is at declares no twin model document and no design limits, so it has no twin.");
 }

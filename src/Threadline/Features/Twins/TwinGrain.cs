@@ -57,7 +57,7 @@ public interface ITwinGrain : IGrainWithStringKey
 // A twin lives on the silo that first asks for it, which is the server ingesting its telemetry.
 [Orleans.Placement.PreferLocalPlacement]
 public sealed class TwinGrain(
-    AssetStore assets, PlmService plm, TwinStateWriter writer, TwinPublisher publisher, ITelemetryStore telemetry, TimeProvider time,
+    AssetStore assets, PlmService plm, TwinModelResolver models, TwinStateWriter writer, TwinPublisher publisher, ITelemetryStore telemetry, TimeProvider time,
     IOptions<TwinOptions> options, ILogger<TwinGrain> logger) : Grain, ITwinGrain
 {
     internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web)
@@ -70,6 +70,9 @@ public sealed class TwinGrain(
     private TwinModel? _model;
     private TwinState? _state;
     private TwinConfiguration? _configuration;
+
+    // The PLM catalog version the model was resolved at: a later one may carry another document or limits for the unit's revision.
+    private long? _modelVersion;
     private DateTimeOffset _lastSaved = DateTimeOffset.MinValue;
     private bool _dirty;
 
@@ -90,14 +93,7 @@ public sealed class TwinGrain(
             return;
         }
         var catalog = await plm.CatalogAsync(cancellationToken);
-        try
-        {
-            _model = TwinModelCatalog.Default.ModelFor(catalog, _asset);
-        }
-        catch (PlmRuleException ex)
-        {
-            logger.LogWarning("No twin for {AssetId}: {Reason}", id, ex.Message);
-        }
+        _model = ResolveModel(catalog);
         if (_model is null)
         {
             return;
@@ -168,7 +164,10 @@ public sealed class TwinGrain(
         {
             return;
         }
-        await TakeInConfigurationAsync(await plm.CatalogAsync(CancellationToken.None), history.AsBuilt, history.Events, CancellationToken.None);
+        _asset = history.Asset;
+        var catalog = await plm.CatalogAsync(CancellationToken.None);
+        FollowModel(catalog);
+        await TakeInConfigurationAsync(catalog, history.AsBuilt, history.Events, CancellationToken.None);
         // Written now, as when a reading concludes something; this covers a twin the call itself activated.
         await FlushAsync();
     }
@@ -233,6 +232,10 @@ public sealed class TwinGrain(
         {
             return;
         }
+        if (plm.SnapshotVersion != _modelVersion)
+        {
+            FollowModel(await plm.CatalogAsync(CancellationToken.None));
+        }
         var points = readings.Select(r => r.ToPoint(_asset.Id));
         if (_caughtUpThrough is { } caughtUp)
         {
@@ -255,6 +258,41 @@ public sealed class TwinGrain(
         {
             _ = Save();
         }
+    }
+
+    /// <summary>The unit's model from the catalog, or null (logged) when PLM gives it none.</summary>
+    private TwinModel? ResolveModel(PlmCatalog catalog)
+    {
+        _modelVersion = plm.SnapshotVersion;
+        try
+        {
+            return models.ModelFor(catalog, _asset!);
+        }
+        catch (PlmRuleException ex)
+        {
+            logger.LogWarning("No twin for {AssetId}: {Reason}", _asset!.Id, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds the twin when its revision's document or limits changed (or the unit moved to another revision): the
+    /// state is rebound to the new model, keeping what it learned for signals that keep their names. A catalog that now
+    /// gives no model keeps the twin on the one it has.
+    /// </summary>
+    private void FollowModel(PlmCatalog catalog)
+    {
+        if (ResolveModel(catalog) is not { } model || ReferenceEquals(model, _model))
+        {
+            return;
+        }
+        logger.LogInformation("Twin {AssetId} follows its PLM record: model of {Item} revision {Revision} ({Signals} signals, {Derived} derived)",
+            _asset!.Id, model.Item, model.Revision, model.Signals.Count, model.Family.Derived.Count);
+        var previous = _model;
+        _model = model;
+        _state = _state!.FitsModel(model) && ReferenceEquals(model.Family, previous?.Family) ? _state : _state.Rebind(model);
+        _caughtUpThrough = null;
+        _dirty = true;
     }
 
     /// <summary>Runs readings through the engine in the order given; returns what they concluded.</summary>

@@ -20,6 +20,7 @@ public static class TwinRegistration
         builder.Services.AddOptions<TwinOptions>().Bind(builder.Configuration.GetSection(TwinOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TwinOptions>, TwinOptionsValidator>();
         builder.Services.AddSingleton<TwinStore>();
+        builder.Services.AddSingleton<TwinModelResolver>();
         var options = builder.Configuration.GetSection(TwinOptions.Section).Get<TwinOptions>() ?? new TwinOptions();
         if (!options.Enabled)
         {

@@ -18,7 +18,7 @@ public class FailureModesTests
     [Fact]
     public void Assess_NoReadings_IsThePrior()
     {
-        var assessment = FailureModes.Assess(PumpFailureModes.BearingWear, new Dictionary<string, double>());
+        var assessment = FailureModes.Assess(Twins.PumpRevisions.FailureMode("bearing-wear"), new Dictionary<string, double>());
 
         Assert.Equal(0.01, assessment.Probability, 12);
         Assert.Equal(0, assessment.SignalsRead);
@@ -30,7 +30,7 @@ public class FailureModesTests
         // 1 - (1 - 0.01)(1 - 0.9·0.5)(1 - 0.6·0.5) = 1 - 0.99·0.55·0.7 = 0.61885.
         var readings = new Dictionary<string, double> { ["bearing_vibration_x"] = 4.95, ["bearing_temperature"] = 87.5 };
 
-        var assessment = FailureModes.Assess(PumpFailureModes.BearingWear, readings);
+        var assessment = FailureModes.Assess(Twins.PumpRevisions.FailureMode("bearing-wear"), readings);
 
         Assert.Equal(0.61885, assessment.Probability, 9);
         Assert.Equal(2, assessment.SignalsRead);
@@ -49,7 +49,7 @@ public class FailureModesTests
             ["seal_temperature"] = 55,
         };
 
-        var ranked = FailureModes.Assess(PumpFailureModes.All, readings);
+        var ranked = FailureModes.Assess(Twins.PumpRevisions.Family.FailureModes, readings);
 
         Assert.Equal("cavitation-erosion", ranked[0].Id);
         Assert.Contains("suction", ranked[0].RecommendedAction);

@@ -88,7 +88,7 @@ public sealed class TwinStateWriterTests(PostgresDatabaseFactory databases) : IC
         var catalog = await plm.CatalogAsync();
         var asset = await server.Services.GetRequiredService<InstalledBaseService>().RegisterAsync(
             new NewAsset("SN00420", DemoPumpFamily.Pump, null, null, "acme/plant-1", new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)), default);
-        var model = TwinModelCatalog.Default.ModelFor(catalog, asset)!;
+        var model = new TwinModelResolver().ModelFor(catalog, asset)!;
         var store = server.Services.GetRequiredService<TwinStore>();
         var hour = TimeSpan.FromHours(1);
         TwinState At(int minute, double vibration) => Running(minute, vibration).Aggregate(TwinState.Create(model, asset.Id),

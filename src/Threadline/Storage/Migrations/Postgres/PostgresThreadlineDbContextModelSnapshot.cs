@@ -615,6 +615,10 @@ namespace Threadline.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("superseded_at");
 
+                    b.Property<string>("TwinModel")
+                        .HasColumnType("text")
+                        .HasColumnName("twin_model");
+
                     b.HasKey("ItemNumber", "Code")
                         .HasName("pk_item_revisions");
 

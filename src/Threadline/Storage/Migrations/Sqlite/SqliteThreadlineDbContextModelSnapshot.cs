@@ -597,6 +597,10 @@ namespace Threadline.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("superseded_at");
 
+                    b.Property<string>("TwinModel")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("twin_model");
+
                     b.HasKey("ItemNumber", "Code")
                         .HasName("pk_item_revisions");
 

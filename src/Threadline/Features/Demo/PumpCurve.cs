@@ -1,4 +1,4 @@
-namespace Threadline.Twins;
+namespace Threadline.Features.Demo;
 
 /// <summary>
 /// The design curve of a centrifugal pump at nominal speed: head H(Q) = H0 - (H0 - Hbep)(Q/Qbep)² in m (a quadratic through
@@ -7,6 +7,21 @@ namespace Threadline.Twins;
 /// </summary>
 public sealed record PumpCurve(double ShutOffHead, double BepFlow, double BepHead, double BepEfficiency)
 {
+    /// <summary>Asset ids of the demo pumps start with this (PLM family PUMP-4720).</summary>
+    public const string FamilyPrefix = "PUMP-4720";
+
+    /// <summary>Line-to-line supply voltage of the CP-4720's 11 kW motor, V.</summary>
+    public const double NominalVoltage = 400;
+
+    /// <summary>Motor power factor at load.</summary>
+    public const double PowerFactor = 0.85;
+
+    /// <summary>
+    /// The CP-4720's design curve, 45 m³/h at 32 m, 40 m at shut-off; 0.63 wire-to-water at the BEP is about 0.70
+    /// hydraulic times 0.90 motor. Its twin model document (cp-4720.twin-model.json) writes the same curve in its formulas.
+    /// </summary>
+    public static PumpCurve Cp4720 { get; } = new(ShutOffHead: 40, BepFlow: 45, BepHead: 32, BepEfficiency: 0.63);
+
     /// <summary>Density of water at 20 °C, kg/m³.</summary>
     public const double WaterDensity = 998.2;
 

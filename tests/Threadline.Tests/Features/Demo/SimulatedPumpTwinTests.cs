@@ -2,12 +2,12 @@ using Threadline.Plm;
 using Threadline.Twins;
 using Xunit.Abstractions;
 
-namespace Threadline.Simulation;
+namespace Threadline.Features.Demo;
 
 /// <summary>The twin runtime end to end without infrastructure: simulated telemetry through <see cref="TwinEngine"/>.</summary>
 public class SimulatedPumpTwinTests(ITestOutputHelper output)
 {
-    private static DateTimeOffset? FirstVibrationWarning(TwinDriver twin) =>
+    private static DateTimeOffset? FirstVibrationWarning(SimulatedTwin twin) =>
         twin.Of<LimitCrossed>()
             .FirstOrDefault(e => e.Alert.Signal == "bearing_vibration_x" && e.Alert.Severity >= LimitSeverity.Warning)?.At;
 
@@ -16,7 +16,7 @@ public class SimulatedPumpTwinTests(ITestOutputHelper output)
     {
         var pump = PumpSimulator.Create(11, "SN00341", "D", PumpProfile.WornBearing);
 
-        var (twins, _) = SimulatedPump.Run(pump, 80, [PumpRevisions.ModelC, PumpRevisions.ModelD]);
+        var (twins, _) = SimulatedPump.Run(pump, 80, [DemoPumpModels.ModelC, DemoPumpModels.ModelD]);
 
         var c = FirstVibrationWarning(twins[0]);
         var d = FirstVibrationWarning(twins[1]);
@@ -25,7 +25,7 @@ public class SimulatedPumpTwinTests(ITestOutputHelper output)
         Assert.NotNull(d);
         Assert.True(c - d > TimeSpan.FromDays(7), $"C {c}, D {d}");
         var alert = twins[1].Of<LimitCrossed>().First(e => e.At == d).Alert;
-        Assert.Equal((PumpRevisions.Pump, "D", 2.8), (alert.Item, alert.Revision, alert.Limit?.Max));
+        Assert.Equal((DemoPumpFamily.Pump, "D", 2.8), (alert.Item, alert.Revision, alert.Limit?.Max));
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class SimulatedPumpTwinTests(ITestOutputHelper output)
         var pump = PumpSimulator.Create(11, "SN00341", "D", PumpProfile.WornBearing);
         var rul = new List<(int Day, double Wear, double? C, double? D)>();
 
-        SimulatedPump.Run(pump, 40, [PumpRevisions.ModelC, PumpRevisions.ModelD], (day, twins) =>
+        SimulatedPump.Run(pump, 40, [DemoPumpModels.ModelC, DemoPumpModels.ModelD], (day, twins) =>
         {
             if (day % 5 == 0)
             {
@@ -60,7 +60,7 @@ public class SimulatedPumpTwinTests(ITestOutputHelper output)
     {
         var pump = PumpSimulator.Create(12, "SN00400", "D", PumpProfile.Healthy);
 
-        var (twins, _) = SimulatedPump.Run(pump, 21, [PumpRevisions.ModelD]);
+        var (twins, _) = SimulatedPump.Run(pump, 21, [DemoPumpModels.ModelD]);
 
         var twin = twins[0];
         Assert.Empty(twin.Of<LimitCrossed>());
@@ -74,8 +74,8 @@ public class SimulatedPumpTwinTests(ITestOutputHelper output)
     [Fact]
     public void ThinSuctionOnRevisionC_CavitatesAtPeakFlowWhereRevisionDsImpellerDoesNot()
     {
-        var c = SimulatedPump.Run(PumpSimulator.Create(13, "SN00341", "C", PumpProfile.ThinSuction), 7, [PumpRevisions.ModelC]).Twins[0];
-        var d = SimulatedPump.Run(PumpSimulator.Create(13, "SN00400", "D", PumpProfile.ThinSuction), 7, [PumpRevisions.ModelD]).Twins[0];
+        var c = SimulatedPump.Run(PumpSimulator.Create(13, "SN00341", "C", PumpProfile.ThinSuction), 7, [DemoPumpModels.ModelC]).Twins[0];
+        var d = SimulatedPump.Run(PumpSimulator.Create(13, "SN00400", "D", PumpProfile.ThinSuction), 7, [DemoPumpModels.ModelD]).Twins[0];
 
         Assert.Contains(c.Of<LimitCrossed>(), e => e.Alert.Signal == "inlet_pressure_margin" && e.Alert.Severity == LimitSeverity.Critical);
         Assert.Contains(c.Of<HealthChanged>(), h => h.FailureModes.Single(m => m.Id == "cavitation-erosion").Probability > 0.5);
@@ -86,7 +86,7 @@ public class SimulatedPumpTwinTests(ITestOutputHelper output)
     [Fact]
     public void SameSeed_GivesTheSameTwinStateAndEvents()
     {
-        TwinDriver Once() => SimulatedPump.Run(PumpSimulator.Create(21, "SN00341", "D", PumpProfile.WornBearing), 10, [PumpRevisions.ModelD]).Twins[0];
+        SimulatedTwin Once() => SimulatedPump.Run(PumpSimulator.Create(21, "SN00341", "D", PumpProfile.WornBearing), 10, [DemoPumpModels.ModelD]).Twins[0];
 
         var a = Once();
         var b = Once();

@@ -1,4 +1,4 @@
-namespace Threadline.Simulation;
+namespace Threadline.Features.Demo;
 
 /// <summary>
 /// How one simulated CP-4720 unit is installed and how it ages. Wear is a state from 0 (new) to 1 (worn out); its rate is per

@@ -1,8 +1,8 @@
-namespace Threadline.Twins;
+namespace Threadline.Features.Demo;
 
 public class PumpCurveTests
 {
-    private static readonly PumpCurve Curve = Pump4720Twin.Curve;
+    private static readonly PumpCurve Curve = PumpCurve.Cp4720;
 
     [Fact]
     public void Head_AtBepAndShutOff_MatchesTheDatasheet()

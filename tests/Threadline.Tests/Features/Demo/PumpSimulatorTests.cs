@@ -1,6 +1,6 @@
 using Threadline.Twins;
 
-namespace Threadline.Simulation;
+namespace Threadline.Features.Demo;
 
 public class PumpSimulatorTests
 {
@@ -21,7 +21,7 @@ public class PumpSimulatorTests
     private static List<PumpSample> Run(PumpSimulator pump, double hours)
     {
         var samples = new List<PumpSample>();
-        var at = PumpRevisions.T0;
+        var at = DemoPumpModels.T0;
         for (var i = 0; i < hours * 6; i++)
         {
             at += Step;
@@ -41,7 +41,7 @@ public class PumpSimulatorTests
         Assert.Equal(32, s.Head, 9);
         Assert.Equal(PumpCurve.PressureOf(32), s.DischargePressure - s.SuctionPressure, 9);
         Assert.Equal(0, s.Cavitation);
-        var electrical = PumpCurve.ElectricalPower(Pump4720Twin.NominalVoltage, s.MotorCurrent, Pump4720Twin.PowerFactor);
+        var electrical = PumpCurve.ElectricalPower(PumpCurve.NominalVoltage, s.MotorCurrent, PumpCurve.PowerFactor);
         Assert.Equal(0.63, PumpCurve.HydraulicPower(45, 32) / electrical, 9);
     }
 
@@ -50,7 +50,7 @@ public class PumpSimulatorTests
     {
         var a = PumpSimulator.Create(42, "SN00341", "C", PumpProfile.WornBearing);
         var b = PumpSimulator.Create(42, "SN00341", "C", PumpProfile.WornBearing);
-        var at = PumpRevisions.T0;
+        var at = DemoPumpModels.T0;
 
         for (var i = 0; i < 500; i++)
         {
@@ -64,13 +64,13 @@ public class PumpSimulatorTests
     {
         var pump = PumpSimulator.Create(1, "SN00341", "D", PumpProfile.Healthy);
 
-        var points = pump.Step(PumpRevisions.T0.AddHours(12), Step);
+        var points = pump.Step(DemoPumpModels.T0.AddHours(12), Step);
 
         Assert.Equal("PUMP-4720-SN00341-R04", pump.AssetId);
         Assert.Equal(
-            Pump4720Twin.Model.Signals.Select(s => (s.Name, s.Unit)).Order(),
+            DemoPumpFamily.TwinModel.Signals.Select(s => (s.Name, s.Unit)).Order(),
             points.Select(p => (p.Signal, p.Unit!)).Order());
-        Assert.All(points, p => Assert.Equal(PumpRevisions.T0.AddHours(12), p.Timestamp));
+        Assert.All(points, p => Assert.Equal(DemoPumpModels.T0.AddHours(12), p.Timestamp));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public class PumpSimulatorTests
         Assert.True(cavitating.InletMargin < 0.8, $"margin {cavitating.InletMargin} m");
         Assert.True(cavitating.Cavitation > 0.3);
         Assert.True(cavitating.Vibration > normal.Vibration + 1);
-        Assert.True(cavitating.Flow < 48 && cavitating.Head < Pump4720Twin.Curve.Head(cavitating.Flow));
+        Assert.True(cavitating.Flow < 48 && cavitating.Head < PumpCurve.Cp4720.Head(cavitating.Flow));
         Assert.Equal(0, normal.Cavitation);
     }
 
@@ -106,7 +106,7 @@ public class PumpSimulatorTests
         var pump = PumpSimulator.Create(9, "SN00341", "C", PumpProfile.WornBearing);
         var samples = Run(pump, 24 * 56).Where(s => s.Running).ToList();
 
-        var weeks = samples.GroupBy(s => (int)((s.At - PumpRevisions.T0).TotalDays / 7)).OrderBy(g => g.Key).ToList();
+        var weeks = samples.GroupBy(s => (int)((s.At - DemoPumpModels.T0).TotalDays / 7)).OrderBy(g => g.Key).ToList();
         var vibration = weeks.Select(w => w.Average(s => s.Vibration)).ToList();
         var temperature = weeks.Select(w => w.Average(s => s.BearingTemperature)).ToList();
 

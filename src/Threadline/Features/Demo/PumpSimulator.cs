@@ -1,7 +1,6 @@
 using Threadline.Telemetry;
-using Threadline.Twins;
 
-namespace Threadline.Simulation;
+namespace Threadline.Features.Demo;
 
 /// <summary>
 /// The true physical state of a simulated pump at one instant (before sensor noise): operating point, wear, NPSH and the
@@ -83,21 +82,21 @@ public sealed class PumpSimulator
     public static PumpSimulator Create(int seed, string serial, string revisionCode, PumpProfile profile, string? assetId = null)
     {
         var revision = revisionCode.Trim().ToUpperInvariant();
-        var id = assetId ?? $"{Pump4720Twin.FamilyPrefix}-{serial}-R{revision[0] - 'A' + 1:00}";
+        var id = assetId ?? $"{PumpCurve.FamilyPrefix}-{serial}-R{revision[0] - 'A' + 1:00}";
         return new PumpSimulator(seed, serial, revision, profile, id);
     }
 
     /// <summary>NPSH required (3 % head drop), m, at a flow in m³/h: revision D's impeller needs about 1.3 m less at the BEP.</summary>
     public static double NpshRequired(string revisionCode, double flow)
     {
-        var q = flow / Pump4720Twin.Curve.BepFlow;
+        var q = flow / PumpCurve.Cp4720.BepFlow;
         return string.Compare(revisionCode, "D", StringComparison.OrdinalIgnoreCase) >= 0 ? 1.6 + 1.6 * q * q : 2.2 + 2.3 * q * q;
     }
 
     /// <summary>Moves the unit from <paramref name="now"/> - <paramref name="dt"/> to <paramref name="now"/> and samples it.</summary>
     public PumpSample Advance(DateTimeOffset now, TimeSpan dt)
     {
-        var curve = Pump4720Twin.Curve;
+        var curve = PumpCurve.Cp4720;
         var running = IsScheduled(now);
         var days = dt.TotalDays;
 
@@ -122,7 +121,7 @@ public sealed class PumpSimulator
 
             var efficiency = Math.Max(0.2, curve.Efficiency(flow) * (1 - 0.08 * _bearingWear - 0.05 * cavitation));
             var electrical = PumpCurve.HydraulicPower(flow, head) / efficiency;
-            current = electrical * 1000 / (Math.Sqrt(3) * Pump4720Twin.NominalVoltage * Pump4720Twin.PowerFactor);
+            current = electrical * 1000 / (Math.Sqrt(3) * PumpCurve.NominalVoltage * PumpCurve.PowerFactor);
             speed = 1480 - 30 * electrical / 11;
             leakage = 0.3 + 25 * _sealWear * _sealWear;
 
