@@ -52,6 +52,7 @@ public sealed class TwinGrainTests : IAsyncLifetime
         services.AddSingleton<UnsPublisher>();
         services.AddSingleton<TwinStore>();
         services.AddSingleton<TwinPublisher>();
+        services.AddSingleton<TwinModelResolver>();
         services.AddSingleton<ITelemetryStore>(_telemetry);
         TwinStateWriter.Register(services);
     }
