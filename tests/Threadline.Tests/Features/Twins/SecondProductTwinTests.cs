@@ -113,6 +113,32 @@ public sealed class SecondProductTwinTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DocumentChangedOnTheUnitsRevision_TheTwinFollowsKeepingWhatItRead()
+    {
+        await Ok(_server.PostAsync("/api/items", new { number = "SC-500", name = "Screw compressor", kind = "Product", family = "SC-500" }));
+        using (var first = new StringContent("""{"signals": [{"name": "discharge_pressure", "unit": "bar"}, {"name": "suction_pressure", "unit": "bar"}]}""", Encoding.UTF8, "application/json"))
+        {
+            await Ok(_server.Client.PutAsync("/api/items/SC-500/revisions/A/twin-model", first));
+        }
+        var unit = await Ok(_server.PostAsync("/api/assets", new { serial = "SN001", item = "SC-500", revision = "A", shipDate = "2026-02-01", site = Site }));
+        var assetId = unit.GetProperty("assetId").GetString()!;
+        var at = new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero);
+        await PublishAsync(assetId, at, ("suction_pressure", 0.0), ("discharge_pressure", 7.0));
+        Assert.Empty((await _server.GetJsonAsync($"/api/twins/{assetId}")).GetProperty("derived").EnumerateObject());
+
+        using (var second = new StringContent(ModelYaml, Encoding.UTF8, "application/yaml"))
+        {
+            await Ok(_server.Client.PutAsync("/api/items/SC-500/revisions/A/twin-model", second));
+        }
+        await PublishAsync(assetId, at.AddMinutes(1), ("vibration", 1.0), ("suction_pressure", 0.0));
+
+        var twin = await _server.GetJsonAsync($"/api/twins/{assetId}");
+        Assert.Equal(7.0, twin.GetProperty("state").GetProperty("discharge_pressure").GetDouble());
+        Assert.Equal(1.0, twin.GetProperty("state").GetProperty("vibration").GetDouble());
+        Assert.Equal((7 + 1.01325) / 1.01325, twin.GetProperty("derived").GetProperty("pressure_ratio").GetDouble(), 9);
+    }
+
+    [Fact]
     public async Task ReleasedRevision_RefusesANewDocument_AndANewRevisionCopiesIt()
     {
         await DefineCompressorAsync();
