@@ -3,8 +3,8 @@ using System.Text;
 using Google.Protobuf;
 using MQTTnet;
 using MQTTnet.Protocol;
-using Threadline.Features.Ingestion.Sparkplug.Protobuf;
-using Metric = Threadline.Features.Ingestion.Sparkplug.Protobuf.Payload.Types.Metric;
+using Threadline.Sparkplug.Protobuf;
+using Metric = Threadline.Sparkplug.Protobuf.Payload.Types.Metric;
 
 namespace Threadline.Bench.Ingest;
 
@@ -78,7 +78,7 @@ internal sealed class JsonWorkload(IReadOnlyList<string> assetIds, string site) 
 /// Each publisher is a Sparkplug B 3.0 edge node "edge-{p}" of group "bench" with <c>devices</c> devices
 /// "pump-{d}": NBIRTH (seq 0, bdSeq one more per session), one DBIRTH per device declaring the metrics by name with
 /// aliases and a value, then DDATA of all metrics by alias only, doubles, seq one more per message modulo 256,
-/// devices in turn. Built with the server's generated protobuf classes, as tests/…/SparkplugEdgeNode.cs does.
+/// devices in turn. Built with Threadline.Sparkplug's generated protobuf classes, stamped by index rather than by a clock.
 /// DDATA goes at QoS 1 (the specification asks for QoS 0) so that the PUBACK, which the embedded broker sends only
 /// once the points are stored, measures publish-to-stored and paces the publisher.
 /// </summary>

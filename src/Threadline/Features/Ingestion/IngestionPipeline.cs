@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Threadline.Features.Assets;
-using Threadline.Features.Ingestion.Sparkplug;
+using Threadline.Sparkplug;
 using Threadline.Telemetry;
 
 namespace Threadline.Features.Ingestion;
@@ -333,11 +333,7 @@ public sealed class SparkplugIngestion(IngestionPipeline pipeline, SparkplugHost
                         binding is null ? IngestQuarantine.UnknownDevice : IngestQuarantine.EndOfLife, topic, payload, ct);
                 }
             }
-            var signal = point.Metric[(point.Metric.LastIndexOf('/') + 1)..];
-            // A Sparkplug seq numbers messages, not points, and wraps at 256: the host has already judged it, so the
-            // pipeline's (source, seq) dedup must not see it; a resent point is still caught by the store's
-            // (asset, signal, timestamp) key.
-            var telemetry = point.ToTelemetryPoint(binding!.AssetId) with { Signal = signal, Seq = null };
+            var telemetry = ToTelemetryPoint(point, binding!.AssetId);
             var pending = await pipeline.AcceptPointAsync(binding, telemetry, clientId, trackDurability, ct);
             durable.Add(pending.Durable);
             if (pending.Outcome != IngestOutcome.Queued)
@@ -346,6 +342,22 @@ public sealed class SparkplugIngestion(IngestionPipeline pipeline, SparkplugHost
             }
         }
         return new PendingIngest(outcome, Task.WhenAll(durable));
+    }
+
+    /// <summary>A metric value as a point of the asset its device maps to; the signal is the metric name's last '/' segment.</summary>
+    public static TelemetryPoint ToTelemetryPoint(SparkplugPoint point, string assetId)
+    {
+        var quality = point.Quality switch
+        {
+            SparkplugQuality.Good => TelemetryQuality.Good,
+            SparkplugQuality.Uncertain => TelemetryQuality.Uncertain,
+            _ => TelemetryQuality.Bad,
+        };
+        // A Sparkplug seq numbers messages, not points, and wraps at 256: the host has already judged it, so the
+        // pipeline's (source, seq) dedup must not see it; a resent point is still caught by the store's
+        // (asset, signal, timestamp) key.
+        return new TelemetryPoint(assetId, point.Metric[(point.Metric.LastIndexOf('/') + 1)..], point.Timestamp, point.Value,
+            Unit: null, quality, point.Source, Seq: null, point.StampedOnArrival);
     }
 
     /// <summary>A device (or an edge node that is itself an asset) going on- or offline becomes an event on its asset's record.</summary>

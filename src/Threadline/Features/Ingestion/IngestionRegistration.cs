@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Threadline.Features.Ingestion.Sparkplug;
+using Threadline.Sparkplug;
 
 namespace Threadline.Features.Ingestion;
 

@@ -6,9 +6,11 @@ using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Threadline.Features.Demo;
-using Threadline.Features.Ingestion.Sparkplug;
 using Threadline.Features.Plm;
+using Threadline.Sparkplug;
+using Threadline.Sparkplug.Protobuf;
 using Threadline.Testing;
+using Metric = Threadline.Sparkplug.Protobuf.Payload.Types.Metric;
 
 namespace Threadline.Features.Ingestion;
 
@@ -144,16 +146,17 @@ public sealed class UnsEndToEndTests : IAsyncLifetime
 
         var edge = new SparkplugEdgeNode("plant1", "edge1", _server.Time);
         var client = await ConnectAsync();
-        async Task Send(SparkplugMessage message)
+        async Task Send(SparkplugOutgoingMessage message)
         {
-            await PublishAsync(client, message.Topic, message.Payload);
+            await PublishAsync(client, message.Topic, message.Payload.ToArray());
             _server.Time.Advance(TimeSpan.FromSeconds(1));
         }
         await Send(edge.NodeBirth());
         await Send(edge.DeviceBirth("pump-420", ("Pump/bearing_vibration_x", 1.2), ("Pump/flow", 44.0)));
         await Send(edge.DeviceData("pump-420", ("Pump/bearing_vibration_x", 1.4), ("Pump/flow", 45.5)));
         await Send(edge.DeviceData("pump-420", ("Pump/bearing_vibration_x", 3.3)));
-        await Send(edge.DeviceDataWithUnknownAlias("pump-420", 999, 7.0));
+        await Send(edge.Message(SparkplugMessageType.DData, "pump-420",
+            p => p.Metrics.Add(new Metric { Alias = 999, Datatype = (uint)DataType.Double, DoubleValue = 7.0 })));
         await Send(edge.DeviceDeath("pump-420"));
 
         Assert.Equal([1.2, 1.4, 3.3], await Values(_revisionD, "bearing_vibration_x"));

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Protocol;
-using Threadline.Features.Ingestion.Sparkplug;
+using Threadline.Sparkplug;
 using Threadline.Testing;
 using Threadline.Features;
 

@@ -1,18 +1,4 @@
-namespace Threadline.Features.Ingestion.Sparkplug;
-
-/// <summary>The Sparkplug B message types named by the third element of a topic (spec 4.1), and STATE (spec 4.2.3).</summary>
-public enum SparkplugMessageType
-{
-    NBirth,
-    NData,
-    NDeath,
-    DBirth,
-    DData,
-    DDeath,
-    NCmd,
-    DCmd,
-    State,
-}
+namespace Threadline.Sparkplug;
 
 /// <summary>
 /// A parsed Sparkplug B topic: <c>spBv1.0/{group}/{type}/{edge node}[/{device}]</c>, or

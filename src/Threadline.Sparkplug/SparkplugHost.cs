@@ -1,11 +1,10 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Google.Protobuf;
-using Threadline.Features.Ingestion.Sparkplug.Protobuf;
-using Threadline.Telemetry;
-using Metric = Threadline.Features.Ingestion.Sparkplug.Protobuf.Payload.Types.Metric;
+using Threadline.Sparkplug.Protobuf;
+using Metric = Threadline.Sparkplug.Protobuf.Payload.Types.Metric;
 
-namespace Threadline.Features.Ingestion.Sparkplug;
+namespace Threadline.Sparkplug;
 
 /// <summary>
 /// A Sparkplug B 3.0 Primary Host Application's view of the edge nodes it hears: decodes each message, keeps
@@ -453,17 +452,17 @@ public sealed class SparkplugHost
         };
     }
 
-    private static TelemetryQuality QualityOf(Metric metric)
+    private static SparkplugQuality QualityOf(Metric metric)
     {
         var properties = metric.Properties;
         if (properties is null)
         {
-            return TelemetryQuality.Good;
+            return SparkplugQuality.Good;
         }
         var index = properties.Keys.IndexOf("Quality");
         if (index < 0 || index >= properties.Values.Count)
         {
-            return TelemetryQuality.Good;
+            return SparkplugQuality.Good;
         }
         var property = properties.Values[index];
         long? code = property.ValueCase switch
@@ -476,12 +475,12 @@ public sealed class SparkplugHost
         // top two bits say good (11), uncertain (01, e.g. 64) or bad (00). Stale data is neither good nor known bad.
         return code switch
         {
-            null or 192 => TelemetryQuality.Good,
-            500 => TelemetryQuality.Uncertain,
-            >= 0 and <= 255 when (code.Value & 0xC0) == 0xC0 => TelemetryQuality.Good,
-            >= 0 and <= 255 when (code.Value & 0xC0) == 0x40 => TelemetryQuality.Uncertain,
-            >= 0 and <= 255 => TelemetryQuality.Bad,
-            _ => TelemetryQuality.Uncertain,
+            null or 192 => SparkplugQuality.Good,
+            500 => SparkplugQuality.Uncertain,
+            >= 0 and <= 255 when (code.Value & 0xC0) == 0xC0 => SparkplugQuality.Good,
+            >= 0 and <= 255 when (code.Value & 0xC0) == 0x40 => SparkplugQuality.Uncertain,
+            >= 0 and <= 255 => SparkplugQuality.Bad,
+            _ => SparkplugQuality.Uncertain,
         };
     }
 
@@ -568,6 +567,3 @@ public sealed class SparkplugHost
             SequenceGap, RebirthNeeded);
     }
 }
-
-/// <summary>A host's STATE birth and will for one MQTT session; see <see cref="SparkplugHost.CreateStateMessages"/>.</summary>
-public sealed record SparkplugStateMessages(SparkplugOutgoingMessage Online, SparkplugOutgoingMessage Offline);

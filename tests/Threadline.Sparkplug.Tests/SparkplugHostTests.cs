@@ -1,12 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Threadline.Features.Ingestion.Sparkplug;
-using Threadline.Features.Ingestion.Sparkplug.Protobuf;
-using Threadline.Telemetry;
-using Threadline.Testing;
-using Metric = Threadline.Features.Ingestion.Sparkplug.Protobuf.Payload.Types.Metric;
+using Threadline.Sparkplug.Protobuf;
+using Metric = Threadline.Sparkplug.Protobuf.Payload.Types.Metric;
 
-namespace Threadline.Features.Ingestion.Sparkplug;
+namespace Threadline.Sparkplug;
 
 public sealed class SparkplugHostTests
 {
@@ -21,7 +18,10 @@ public sealed class SparkplugHostTests
         _edge = new SparkplugEdgeNode("plant1", "edge1", _time);
     }
 
-    private SparkplugResult Send(SparkplugMessage message) => _host.Handle(message.Topic, message.Payload);
+    private SparkplugResult Send(SparkplugOutgoingMessage message) => _host.Handle(message.Topic, message.Payload);
+
+    private static SparkplugOutgoingMessage WithUnknownAlias(SparkplugEdgeNode edge, string deviceId, ulong alias, double value) =>
+        edge.Message(SparkplugMessageType.DData, deviceId, p => p.Metrics.Add(new Metric { Alias = alias, Datatype = (uint)DataType.Double, DoubleValue = value }));
 
     private void BirthNodeAndPump()
     {
@@ -80,7 +80,7 @@ public sealed class SparkplugHostTests
         Send(_edge.DeviceBirth("pump-1", ("Float", 1.5f), ("Int32", -7), ("Int64", -9_000_000_000L),
             ("UInt64", ulong.MaxValue), ("Bool", true), ("Text", "hello")));
 
-        var result = Send(_edge.Custom("DDATA", "pump-1", payload =>
+        var result = Send(_edge.Message(SparkplugMessageType.DData, "pump-1", payload =>
         {
             // Int8 -2 as an encoder that does not sign-extend sends it, and an Int16 as one that does.
             payload.Metrics.Add(new Metric { Alias = _edge.AliasOf("pump-1", "Int32"), Datatype = (uint)DataType.Int8, IntValue = 0xFE });
@@ -113,13 +113,13 @@ public sealed class SparkplugHostTests
         var payloadTime = Start.AddMinutes(-1);
         _time.Advance(TimeSpan.FromMinutes(1));
 
-        var result = Send(_edge.Custom("NDATA", null, payload =>
+        var result = Send(_edge.Message(SparkplugMessageType.NData, null, payload =>
         {
             payload.Timestamp = (ulong)payloadTime.ToUnixTimeMilliseconds();
             payload.Metrics.Add(new Metric { Alias = _edge.AliasOf(null, "A"), Datatype = 10, DoubleValue = 1, Timestamp = (ulong)metricTime.ToUnixTimeMilliseconds() });
             payload.Metrics.Add(new Metric { Alias = _edge.AliasOf(null, "B"), Datatype = 10, DoubleValue = 2 });
         }));
-        var unstamped = Send(_edge.Custom("NDATA", null, payload =>
+        var unstamped = Send(_edge.Message(SparkplugMessageType.NData, null, payload =>
         {
             payload.ClearTimestamp();
             payload.Metrics.Add(new Metric { Alias = _edge.AliasOf(null, "C"), Datatype = 10, DoubleValue = 3 });
@@ -131,16 +131,16 @@ public sealed class SparkplugHostTests
     }
 
     [Theory]
-    [InlineData(192u, TelemetryQuality.Good)]
-    [InlineData(500u, TelemetryQuality.Uncertain)]
-    [InlineData(64u, TelemetryQuality.Uncertain)]
-    [InlineData(0u, TelemetryQuality.Bad)]
-    [InlineData(null, TelemetryQuality.Good)]
-    public void QualityProperty_MapsOpcQualityCodes(uint? code, TelemetryQuality expected)
+    [InlineData(192u, SparkplugQuality.Good)]
+    [InlineData(500u, SparkplugQuality.Uncertain)]
+    [InlineData(64u, SparkplugQuality.Uncertain)]
+    [InlineData(0u, SparkplugQuality.Bad)]
+    [InlineData(null, SparkplugQuality.Good)]
+    public void QualityProperty_MapsOpcQualityCodes(uint? code, SparkplugQuality expected)
     {
         Send(_edge.NodeBirth(("A", 1d)));
 
-        var result = Send(_edge.Custom("NDATA", null, payload =>
+        var result = Send(_edge.Message(SparkplugMessageType.NData, null, payload =>
         {
             var metric = new Metric { Alias = _edge.AliasOf(null, "A"), Datatype = 10, DoubleValue = 1 };
             if (code is { } value)
@@ -159,7 +159,8 @@ public sealed class SparkplugHostTests
     public void SequenceGap_RequestsRebirth_AndKeepsTheData()
     {
         BirthNodeAndPump();
-        _edge.SkipSequence();
+        // Lost on the way, as QoS 0 can lose it.
+        _ = _edge.DeviceData("pump-1", ("Temperature", 22.0));
 
         var result = Send(_edge.DeviceData("pump-1", ("Temperature", 23.0)));
 
@@ -184,7 +185,7 @@ public sealed class SparkplugHostTests
     {
         BirthNodeAndPump();
 
-        var result = Send(_edge.DeviceDataWithUnknownAlias("pump-1", alias: 999, 5.0));
+        var result = Send(WithUnknownAlias(_edge, "pump-1", 999, 5.0));
 
         Assert.Equal(SparkplugDeadLetterReasons.UnknownAlias, Assert.Single(result.DeadLetters).Reason);
         Assert.Empty(result.Points);
@@ -208,7 +209,7 @@ public sealed class SparkplugHostTests
     {
         Send(_edge.NodeBirth());
 
-        var result = Send(_edge.Custom("DDATA", "pump-9", _ => { }));
+        var result = Send(_edge.Message(SparkplugMessageType.DData, "pump-9", _ => { }));
 
         Assert.Equal(SparkplugDeadLetterReasons.NotBorn, Assert.Single(result.DeadLetters).Reason);
         AssertRebirthCommand(Assert.Single(result.Commands));
@@ -221,11 +222,11 @@ public sealed class SparkplugHostTests
         var otherEdge = new SparkplugEdgeNode("plant1", "edge2", _time);
         Send(otherEdge.NodeBirth());
 
-        var first = Send(_edge.DeviceDataWithUnknownAlias("pump-1", 999, 1.0));
-        var burst = Enumerable.Range(0, 20).Select(_ => Send(_edge.DeviceDataWithUnknownAlias("pump-1", 999, 1.0))).ToList();
-        var otherNode = Send(otherEdge.Custom("NDATA", null, p => p.Metrics.Add(new Metric { Alias = 77, Datatype = 10, DoubleValue = 1 })));
+        var first = Send(WithUnknownAlias(_edge, "pump-1", 999, 1.0));
+        var burst = Enumerable.Range(0, 20).Select(_ => Send(WithUnknownAlias(_edge, "pump-1", 999, 1.0))).ToList();
+        var otherNode = Send(otherEdge.Message(SparkplugMessageType.NData, null, p => p.Metrics.Add(new Metric { Alias = 77, Datatype = 10, DoubleValue = 1 })));
         _time.Advance(TimeSpan.FromSeconds(10));
-        var later = Send(_edge.DeviceDataWithUnknownAlias("pump-1", 999, 1.0));
+        var later = Send(WithUnknownAlias(_edge, "pump-1", 999, 1.0));
 
         Assert.Single(first.Commands);
         Assert.All(burst, r => Assert.True(r.RebirthSuppressed));
@@ -329,7 +330,7 @@ public sealed class SparkplugHostTests
             ? new System.IO.Compression.GZipStream(body, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)
             : new System.IO.Compression.ZLibStream(body, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
         {
-            compressor.Write(inner.Payload);
+            compressor.Write(inner.Payload.Span);
         }
         var wrapper = new Payload { Uuid = SparkplugHost.CompressedUuid, Body = Google.Protobuf.ByteString.CopyFrom(body.ToArray()) };
         if (algorithm is not null)
@@ -373,16 +374,6 @@ public sealed class SparkplugHostTests
         Assert.All(results.SelectMany(r => r), r => Assert.False(r.SequenceGap));
         Assert.All(results.SelectMany(r => r), r => Assert.Empty(r.DeadLetters));
         Assert.Equal(8 * 501, results.Sum(r => r.Sum(x => x.Points.Count)));
-    }
-
-    [Fact]
-    public void Point_BecomesATelemetryPointOfTheResolvedAsset()
-    {
-        Send(_edge.NodeBirth());
-
-        var point = Send(_edge.DeviceBirth("pump-1", ("Temperature", 21.5))).Points[0].ToTelemetryPoint("P-100", "°C");
-
-        Assert.Equal(new TelemetryPoint("P-100", "Temperature", Start, 21.5, "°C", TelemetryQuality.Good, "plant1/edge1/pump-1", 1), point);
     }
 
     [Theory]
