@@ -1,3 +1,4 @@
+using Threadline.Events;
 using System.Text;
 using Threadline.Simulation;
 using Xunit.Abstractions;
