@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Threadline.Events;
 using Threadline.Plm;
 using Threadline.Telemetry;
 
@@ -10,30 +11,26 @@ public static partial class TwinEngine
         TwinState state, TwinModel model, int index, SignalState signal, TelemetryPoint point, ref ImmutableArray<TwinAlert> alerts, List<TwinEvent> events)
     {
         var definition = model.Signals[index];
-        var (target, limit) = LevelFor(model.LimitsAt(index), point.Value, signal.Level, definition.Deadband);
-        if (target == signal.Level)
+        var band = new LimitBand(signal.Level, signal.PendingLevel, signal.PendingCount);
+        var (next, step) = LimitRule.Judge(model.LimitsAt(index), point.Value, band, definition.Deadband, model.Family.Tuning.OnDelay);
+        if (step is null)
         {
-            return signal.PendingCount == 0 ? signal : signal with { PendingLevel = null, PendingCount = 0 };
-        }
-
-        var count = signal.PendingLevel == target && signal.PendingCount > 0 ? signal.PendingCount + 1 : 1;
-        if (count < model.Family.Tuning.OnDelay)
-        {
-            return signal with { PendingLevel = target, PendingCount = count };
+            return next == band ? signal : signal with { PendingLevel = next.Pending, PendingCount = next.PendingCount };
         }
 
         var key = "limit:" + definition.Name;
-        if (target is null)
+        var active = Find(alerts, key);
+        if (step.Level is null)
         {
-            if (Find(alerts, key) is { } cleared)
+            if (active is not null)
             {
-                alerts = alerts.Remove(cleared);
-                events.Add(new AlertCleared(state.AssetId, point.Timestamp, cleared, point.Value));
+                alerts = alerts.Remove(active);
+                events.Add(new AlertCleared(state.AssetId, point.Timestamp, active, point.Value));
             }
         }
         else
         {
-            var crossed = limit!;
+            var crossed = step.Limit!;
             var bound = crossed.Max is { } max && point.Value > max - definition.Deadband ? $"above {Format(max)}" : $"below {Format(crossed.Min ?? double.NaN)}";
             var alert = new TwinAlert(
                 key,
@@ -46,33 +43,26 @@ public static partial class TwinEngine
                 $"{definition.Name} {Format(point.Value)} {definition.Unit} is {bound} {crossed.Unit}, the {crossed.Severity.ToString().ToLowerInvariant()} limit of {model.Item} revision {model.Revision}.",
                 model.Item,
                 model.Revision,
-                [Evidence(state, model, signal, index, point.Timestamp, crossed)]);
+                [Evidence(state, model, signal, index, point.Timestamp, crossed)],
+                Id: active?.IdOr(state.AssetId) ?? AlertId.For(state.AssetId, key, point.Timestamp),
+                FailureMode: FailureModeOf(model, definition.Name));
             alerts = Upsert(alerts, alert);
             events.Add(new LimitCrossed(state.AssetId, point.Timestamp, alert, signal.Level));
         }
-        return signal with { Level = target, PendingLevel = null, PendingCount = 0 };
+        return signal with { Level = next.Level, PendingLevel = next.Pending, PendingCount = next.PendingCount };
     }
 
-    /// <summary>
-    /// The band a value is in: the most severe limit it crosses. A band already entered is left only once the value is back
-    /// inside the limit by the deadband.
-    /// </summary>
-    internal static (LimitSeverity? Level, DesignLimit? Limit) LevelFor(IReadOnlyList<DesignLimit> limits, double value, LimitSeverity? current, double deadband)
+    /// <summary>The failure mode an alert on a signal points at: the first of the first component that watches the signal.</summary>
+    private static string? FailureModeOf(TwinModel model, string signal)
     {
-        LimitSeverity? level = null;
-        DesignLimit? which = null;
-        foreach (var limit in limits)
+        foreach (var component in model.Family.Components)
         {
-            var inBand = current is { } c && c >= limit.Severity
-                ? value < (limit.Min ?? double.NegativeInfinity) + deadband || value > (limit.Max ?? double.PositiveInfinity) - deadband
-                : limit.IsCrossedBy(value);
-            if (inBand && (level is null || limit.Severity > level))
+            if (component.Signals.Contains(signal, StringComparer.Ordinal) && component.FailureModes.Count > 0)
             {
-                level = limit.Severity;
-                which = limit;
+                return component.FailureModes[0];
             }
         }
-        return (level, which);
+        return null;
     }
 
     private static SignalState EvaluateAnomaly(
@@ -115,7 +105,9 @@ public static partial class TwinEngine
             $"{definition.Name} {Format(point.Value)} {definition.Unit} is {Format(z)} standard deviations from this unit's usual {Format(evidence.Baseline ?? double.NaN)} {definition.Unit} at this operating point.",
             model.Item,
             model.Revision,
-            [evidence]);
+            [evidence],
+            Id: AlertId.For(state.AssetId, key, point.Timestamp),
+            FailureMode: FailureModeOf(model, definition.Name));
         alerts = Upsert(alerts, alert);
         events.Add(new AnomalyDetected(state.AssetId, point.Timestamp, alert));
         return signal with { Anomalous = true, AnomalyStreak = 0 };
@@ -173,7 +165,9 @@ public static partial class TwinEngine
                     model.Item,
                     model.Revision,
                     evidence,
-                    rule.RecommendedAction);
+                    rule.RecommendedAction,
+                    AlertId.For(state.AssetId, key, at),
+                    rule.FailureMode);
                 alerts = Upsert(alerts, alert);
                 events.Add(new CorrelationRuleFired(state.AssetId, at, alert));
             }

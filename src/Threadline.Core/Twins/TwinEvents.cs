@@ -1,21 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
+using Threadline.Events;
 using Threadline.Plm;
 
 namespace Threadline.Twins;
-
-/// <summary>Which detector raised an alert.</summary>
-public enum AlertKind
-{
-    /// <summary>A design limit of the unit's revision crossed.</summary>
-    Limit,
-
-    /// <summary>A deviation from the unit's own learned behaviour at its operating point.</summary>
-    Anomaly,
-
-    /// <summary>A correlation rule across signals.</summary>
-    Correlation,
-}
 
 /// <summary>
 /// One reading that supports an alert: the signal's value (its unit) at a source-clock instant, with the z-score against
@@ -37,6 +25,9 @@ public sealed record AlertEvidence(
 /// <see cref="At"/> is when it was raised or last changed severity (source clock). <see cref="Item"/> and
 /// <see cref="Revision"/> are the PLM context: the unit's product and revision whose <see cref="Limit"/> (for limit
 /// alerts, with its severity and unit) was crossed. <see cref="Action"/> is the recommended action, where one is declared.
+/// <see cref="Id"/> stays the same from raise to clear (a change of band keeps it); a state stored before alerts had ids
+/// reads back with an empty one (see <see cref="IdOr"/>). <see cref="FailureMode"/> is the declared failure mode the alert
+/// points at: a rule's own, or the first of the component whose signal it watches; null when the model names none.
 /// </summary>
 public sealed record TwinAlert(
     string Key,
@@ -50,7 +41,13 @@ public sealed record TwinAlert(
     string Item,
     string Revision,
     ImmutableArray<AlertEvidence> Evidence,
-    string? Action = null);
+    string? Action = null,
+    AlertId Id = default,
+    string? FailureMode = null)
+{
+    /// <summary>The alert's id, or for an alert stored without one, the id it would have had if raised at <see cref="At"/>.</summary>
+    public AlertId IdOr(string assetId) => Id.IsEmpty ? AlertId.For(assetId, Key, At) : Id;
+}
 
 /// <summary>
 /// Something a twin concluded from a sample, in the past tense, for the integrator to persist and publish.

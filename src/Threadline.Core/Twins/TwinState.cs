@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Threadline.Events;
 using Threadline.Plm;
 
 namespace Threadline.Twins;

@@ -1,3 +1,4 @@
+using Threadline.Events;
 using Threadline.Telemetry;
 using static Threadline.Twins.PumpRevisions;
 

@@ -1,3 +1,4 @@
+using Threadline.Events;
 using Threadline.Plm;
 using static Threadline.Twins.PumpRevisions;
 

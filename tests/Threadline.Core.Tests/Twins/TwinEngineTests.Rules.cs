@@ -1,3 +1,4 @@
+using Threadline.Events;
 using static Threadline.Twins.PumpRevisions;
 
 namespace Threadline.Twins;

@@ -1,3 +1,5 @@
+using Threadline.Events;
+
 namespace Threadline.Twins;
 
 public class TwinStateJsonTests

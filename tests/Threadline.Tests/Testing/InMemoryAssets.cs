@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Threadline.Events;
 using Threadline.Features.Assets;
 
 namespace Threadline.Testing;
@@ -10,9 +11,9 @@ namespace Threadline.Testing;
 public sealed class InMemoryAssets : IAssetLookup, IAssetEventLog
 {
     private readonly ConcurrentDictionary<string, AssetBinding> _byAsset = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<AssetLifecycleEvent> _events = new();
+    private readonly ConcurrentQueue<AssetEvent> _events = new();
 
-    public IReadOnlyList<AssetLifecycleEvent> Events => [.. _events];
+    public IReadOnlyList<AssetEvent> Events => [.. _events];
 
     public InMemoryAssets Add(AssetBinding binding)
     {
@@ -26,7 +27,7 @@ public sealed class InMemoryAssets : IAssetLookup, IAssetEventLog
     public ValueTask<AssetBinding?> FindByDeviceIdAsync(string iotDeviceId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_byAsset.Values.FirstOrDefault(b => string.Equals(b.IotDeviceId, iotDeviceId, StringComparison.Ordinal)));
 
-    public Task AppendAsync(IReadOnlyList<AssetLifecycleEvent> events, CancellationToken cancellationToken)
+    public Task AppendAsync(IReadOnlyList<AssetEvent> events, CancellationToken cancellationToken)
     {
         foreach (var e in events)
         {

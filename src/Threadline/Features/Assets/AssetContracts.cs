@@ -1,5 +1,6 @@
 using Threadline.Api;
 using Threadline.Assets;
+using Threadline.Events;
 using Threadline.Features.Plm;
 using Threadline.Plm;
 
@@ -129,10 +130,45 @@ public sealed record FamilyResponse(string Prefix, string Plm, string? PlmUrl, s
 
 public sealed record RouteResponse(string AssetId, string? Prefix, string Plm, string? Location);
 
-public sealed record LifecycleEventDto(long Id, string Kind, DateTimeOffset At, string Item, string Revision, string? Signal, double? Value, string? Unit, double? LimitMin, double? LimitMax, string? Severity, string? Details, DateTimeOffset RecordedAt)
+/// <summary>
+/// One event on a unit's record. The fields up to <c>recordedAt</c> are those the endpoint always had; <c>kind</c> is the
+/// typed kind in kebab case (<c>alert-raised</c>, <c>device-online</c>, ...); the payload of the kind follows.
+/// </summary>
+public sealed record LifecycleEventDto(
+    long Id, string Kind, DateTimeOffset At, string Item, string Revision, string? Signal, double? Value, string? Unit, double? LimitMin, double? LimitMax,
+    string? Severity, string? Details, DateTimeOffset RecordedAt, string? Site, AlertDto? Alert, string? Source, ServiceDto? Service, ConfigurationDto? Configuration)
 {
     public static LifecycleEventDto From(AssetEventRow e) =>
-        new(e.Id, e.Kind, e.At, e.Item, e.Revision, e.Signal, e.Value, e.Unit, e.LimitMin, e.LimitMax, e.Severity, e.Details, e.RecordedAt);
+        new(e.Id, AssetResponse.Kebab(e.Kind.ToString()), e.At, e.Item, e.Revision, e.Signal, e.Value, e.Unit, e.LimitMin, e.LimitMax, e.Severity?.ToString(),
+            e.Details, e.RecordedAt, e.Site,
+            e.AlertId is { } id ? new AlertDto(id, Kebab(e.AlertKind), e.AlertKey, e.FailureMode, e.PreviousSeverity?.ToString(), e.Message) : null,
+            e.Source,
+            e.ServiceSequence is { } sequence ? new ServiceDto(sequence, Kebab(e.ServiceKind), e.Component, e.InstalledItem, e.InstalledRevision) : null,
+            e.Kind == AssetEventKind.ConfigurationChanged ? new ConfigurationDto(e.Components ?? 0, e.Deviations ?? 0) : null);
+
+    private static string? Kebab<T>(T? value)
+        where T : struct, Enum => value is { } v ? AssetResponse.Kebab(v.ToString()) : null;
+}
+
+/// <summary>The alert an alert step belongs to: <c>id</c> groups raised, changed and cleared of one alert.</summary>
+public sealed record AlertDto(string Id, string? Kind, string? Key, string? FailureMode, string? PreviousSeverity, string? Message);
+
+public sealed record ServiceDto(long Sequence, string? Kind, string? Component, string? InstalledItem, string? InstalledRevision);
+
+public sealed record ConfigurationDto(int Components, int Deviations);
+
+/// <summary>An alert found by <c>GET /api/alerts</c>: when it was raised and with what, where its life has got to.</summary>
+public sealed record FleetAlertDto(
+    string AlertId, string AssetId, string? Kind, string? Key, string? Signal, string? FailureMode, string Item, string Revision, string? Site,
+    string? RaisedSeverity, string? Severity, DateTimeOffset RaisedAt, DateTimeOffset? ClearedAt, bool Active, double? Value, string? Unit,
+    double? LimitMin, double? LimitMax, string? Message)
+{
+    public static FleetAlertDto From(FleetAlert a)
+    {
+        var r = a.Raised;
+        return new(r.AlertId!, r.AssetId, r.AlertKind is { } k ? AssetResponse.Kebab(k.ToString()) : null, r.AlertKey, r.Signal, r.FailureMode, r.Item, r.Revision,
+            r.Site, r.Severity?.ToString(), a.Severity?.ToString(), r.At, a.ClearedAt, a.ClearedAt is null, r.Value, r.Unit, r.LimitMin, r.LimitMax, r.Message);
+    }
 }
 
 public sealed record TriageDto(long Id, string AssetId, string Reason, string? Details, DateTimeOffset CreatedAt);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Threadline.Assets;
+using Threadline.Events;
 using Threadline.Features.Plm;
 using Threadline.Plm;
 using Threadline.Storage;
@@ -39,19 +40,14 @@ public sealed class AssetDirectory(AssetStore store, PlmService plm, TimeProvide
         _byDevice.Clear();
     }
 
-    public async Task AppendAsync(IReadOnlyList<AssetLifecycleEvent> events, CancellationToken cancellationToken)
+    public async Task AppendAsync(IReadOnlyList<AssetEvent> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
             return;
         }
         var now = time.GetUtcNow();
-        await _events.AppendAsync([.. events.Select(e => new AssetEventRow
-        {
-            AssetId = e.AssetId, Kind = e.Kind, At = e.At.ToUniversalTime(), Item = e.Item, Revision = e.Revision, Signal = e.Signal,
-            Value = e.Value, Unit = e.Unit, LimitMin = e.LimitMin, LimitMax = e.LimitMax, Severity = e.Severity, Details = e.Details,
-            RecordedAt = now,
-        })], cancellationToken);
+        await _events.AppendAsync([.. events.Select(e => AssetEventRow.From(e, now))], cancellationToken);
     }
 
     private async ValueTask<AssetBinding?> CachedAsync(

@@ -27,13 +27,15 @@ public static class AssetEndpoints
         assets.MapGet("/{assetId}/service-events", ServiceEvents).WithSummary("The unit's service history in time order");
         assets.MapGet("/{assetId}/configuration", Configuration).WithSummary("The as-maintained configuration on a date");
         assets.MapGet("/{assetId}/context", Context).WithSummary("PLM context for an operator: revisions, limits, change orders, service BOM");
-        assets.MapGet("/{assetId}/events", LifecycleEvents).WithSummary("Lifecycle events on the unit's record (limit crossings, ...)");
+        assets.MapGet("/{assetId}/events", LifecycleEvents).WithSummary("Typed events on the unit's record: alert steps, presence, signal events, service, configuration");
         assets.MapPost("/{assetId}/retire", Retire).WithSummary("Flag the unit end-of-life: read-only, telemetry kept");
 
         var families = app.MapGroup("/api/asset-families").WithTags("Installed base");
         families.MapGet("/", Families).WithSummary("The federation table: product-family prefix to the PLM that holds it");
         families.MapPut("/{prefix}", PutFamily).WithSummary("Add or change a family: its PLM (local or a URL), ID pattern and serial padding");
         app.MapGet("/api/federation/route/{assetId}", Route).WithTags("Installed base").WithSummary("Which PLM holds an asset ID, by its prefix");
+        app.MapGet("/api/alerts", Alerts).WithTags("Installed base")
+            .WithSummary("Alerts raised across the fleet, by alert kind, failure mode, item, revision, signal, severity, site and time");
         app.MapGet("/api/triage", Triage).WithTags("Installed base").WithSummary("Automatic changes for end-of-life units, waiting for a person");
         return app;
     }
@@ -121,6 +123,30 @@ public static class AssetEndpoints
         IReadOnlyList<LifecycleEventDto> events = [.. (await assets.LifecycleEventsAsync(assetId,
             RequestValues.ParseOptionalInstant(from, "from"), RequestValues.ParseOptionalInstant(to, "to"), page, ct)).Select(LifecycleEventDto.From)];
         return TypedResults.Ok(events);
+    }
+
+    private static async Task<Ok<IReadOnlyList<FleetAlertDto>>> Alerts(
+        string? kind, string? failureMode, string? item, string? revision, string? signal, string? severity, string? site, string? from, string? to, int? limit,
+        InstalledBaseService assets, PlmService plm, TimeProvider time, CancellationToken ct)
+    {
+        var until = RequestValues.ParseOptionalInstant(to, "to") ?? time.GetUtcNow();
+        var since = RequestValues.ParseOptionalInstant(from, "from") ?? until.AddDays(-30);
+        if (since >= until)
+        {
+            throw PlmRuleException.Invalid("invalid-range", $"from ({since:O}) must be before to ({until:O}).");
+        }
+        var canonicalItem = item is null ? null : (await plm.CatalogAsync(ct)).Find(item)?.Number ?? item.Trim();
+        var query = new AlertQuery(
+            since, until, Math.Clamp(limit ?? MaxEventPage, 1, MaxEventPage),
+            kind is null ? null : RequestValues.ParseEnum<Events.AlertKind>(kind == "rule" ? "Correlation" : kind, "kind"),
+            string.IsNullOrWhiteSpace(failureMode) ? null : failureMode.Trim(),
+            canonicalItem,
+            revision?.Trim().ToUpperInvariant(),
+            string.IsNullOrWhiteSpace(signal) ? null : signal.Trim(),
+            severity is null ? null : RequestValues.ParseEnum<LimitSeverity>(severity, "severity"),
+            site is null ? null : SitePath.Parse(site));
+        IReadOnlyList<FleetAlertDto> alerts = [.. (await assets.AlertsAsync(query, ct)).Select(FleetAlertDto.From)];
+        return TypedResults.Ok(alerts);
     }
 
     private static async Task<Ok<AssetResponse>> Retire(string assetId, InstalledBaseService assets, PlmService plm, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Threadline.Assets;
+using Threadline.Events;
 using Threadline.Plm;
 using Threadline.Storage;
 
@@ -182,12 +183,73 @@ public sealed class AssetStore(ThreadlineDb db)
     public async Task<IReadOnlyList<AssetEventRow>> EventsAsync(string assetId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct)
     {
         await using var context = db.CreateContext();
-        // SQLite can neither compare nor order DateTimeOffset columns, so the newest rows (by arrival id) are read
-        // and the time window is applied here; a page is bounded by the limit either way.
-        var rows = await context.AssetEvents.AsNoTracking().Where(e => e.AssetId == assetId)
-            .OrderByDescending(e => e.Id).Take(limit * 4).ToListAsync(ct);
-        return [.. rows.Where(e => (from is null || e.At >= from) && (to is null || e.At < to))
-            .OrderBy(e => e.At).ThenBy(e => e.Id).TakeLast(limit)];
+        var query = context.AssetEvents.AsNoTracking().Where(e => e.AssetId == assetId);
+        if (from is { } f)
+        {
+            var since = f.ToUnixTimeMilliseconds();
+            query = query.Where(e => e.AtUnixMs >= since);
+        }
+        if (to is { } t)
+        {
+            var until = t.ToUnixTimeMilliseconds();
+            query = query.Where(e => e.AtUnixMs < until);
+        }
+        var rows = await query.OrderByDescending(e => e.AtUnixMs).ThenByDescending(e => e.Id).Take(limit).ToListAsync(ct);
+        rows.Reverse();
+        return rows;
+    }
+
+    /// <summary>
+    /// Alerts raised in [from, to) that match every filter given, oldest first, at most <see cref="AlertQuery.Limit"/>:
+    /// one range scan of the (kind, failure mode, item, revision, time) index or of the (kind, item, revision, time) one,
+    /// then one look-up by alert id for the later steps of the alerts found.
+    /// </summary>
+    public async Task<IReadOnlyList<FleetAlert>> AlertsAsync(AlertQuery q, CancellationToken ct)
+    {
+        await using var context = db.CreateContext();
+        var (from, to) = (q.From.ToUnixTimeMilliseconds(), q.To.ToUnixTimeMilliseconds());
+        var query = context.AssetEvents.AsNoTracking().Where(e => e.Kind == AssetEventKind.AlertRaised && e.AtUnixMs >= from && e.AtUnixMs < to);
+        if (q.FailureMode is { } mode)
+        {
+            query = query.Where(e => e.FailureMode == mode);
+        }
+        if (q.Item is { } item)
+        {
+            query = query.Where(e => e.Item == item);
+        }
+        if (q.Revision is { } revision)
+        {
+            query = query.Where(e => e.Revision == revision);
+        }
+        if (q.Kind is { } kind)
+        {
+            query = query.Where(e => e.AlertKind == kind);
+        }
+        if (q.Signal is { } signal)
+        {
+            query = query.Where(e => e.Signal == signal);
+        }
+        if (q.Severity is { } severity)
+        {
+            query = query.Where(e => e.Severity == severity);
+        }
+        if (q.Site is { } site)
+        {
+            var below = site.Value + "/";
+            query = query.Where(e => e.Site == site.Value || e.Site!.StartsWith(below));
+        }
+        var raised = await query.OrderBy(e => e.AtUnixMs).ThenBy(e => e.Id).Take(q.Limit).ToListAsync(ct);
+        var ids = raised.Select(r => r.AlertId).ToList();
+        var later = (await context.AssetEvents.AsNoTracking()
+                .Where(e => ids.Contains(e.AlertId) && e.Kind != AssetEventKind.AlertRaised).ToListAsync(ct))
+            .ToLookup(e => e.AlertId, StringComparer.Ordinal);
+        return [.. raised.Select(r =>
+        {
+            var steps = later[r.AlertId].OrderBy(e => e.AtUnixMs).ThenBy(e => e.Id).ToList();
+            var cleared = steps.FirstOrDefault(e => e.Kind == AssetEventKind.AlertCleared);
+            var severity = steps.LastOrDefault(e => e.Kind == AssetEventKind.AlertChanged)?.Severity ?? r.Severity;
+            return new FleetAlert(r, severity, cleared?.At);
+        })];
     }
 
     public async Task AddTriageAsync(TriageRow row, CancellationToken ct)
@@ -221,3 +283,14 @@ public sealed class AssetStore(ThreadlineDb db)
         row.InstalledItem is null ? null : new InstalledPart(row.InstalledItem, row.InstalledRevision!, row.InstalledSerial, row.InstalledLot),
         row.OperatingHours, row.Technician, row.At, row.RecordedAt, row.Notes);
 }
+
+/// <summary>
+/// A fleet question about alerts: those raised in [<see cref="From"/>, <see cref="To"/>) (source clock) matching every
+/// filter that is set; <see cref="Site"/> matches that path and everything below it.
+/// </summary>
+public sealed record AlertQuery(
+    DateTimeOffset From, DateTimeOffset To, int Limit, AlertKind? Kind = null, string? FailureMode = null, string? Item = null,
+    string? Revision = null, string? Signal = null, LimitSeverity? Severity = null, SitePath? Site = null);
+
+/// <summary>An alert found by a fleet question: its raise, the severity it is at now (after any change of band), and when it cleared (null: active).</summary>
+public sealed record FleetAlert(AssetEventRow Raised, LimitSeverity? Severity, DateTimeOffset? ClearedAt);

@@ -1,3 +1,4 @@
+using Threadline.Events;
 using Threadline.Plm;
 
 namespace Threadline.Features.Assets;
@@ -24,29 +25,10 @@ public interface IAssetLookup
     ValueTask<AssetBinding?> FindByDeviceIdAsync(string iotDeviceId, CancellationToken cancellationToken);
 }
 
-/// <summary>
-/// A structured event on an asset's record, carrying both IoT context (signal, value, limit, unit, timestamp at
-/// source) and PLM context (item, revision). <see cref="Kind"/> is for example "limit-crossed" or a signal
-/// configured as a lifecycle event.
-/// </summary>
-public sealed record AssetLifecycleEvent(
-    string AssetId,
-    string Kind,
-    DateTimeOffset At,
-    string Item,
-    string Revision,
-    string? Signal = null,
-    double? Value = null,
-    string? Unit = null,
-    double? LimitMin = null,
-    double? LimitMax = null,
-    string? Severity = null,
-    string? Details = null);
-
-/// <summary>Appends lifecycle events to asset records.</summary>
+/// <summary>Appends typed events (alerts, presence, signal events) to asset records.</summary>
 public interface IAssetEventLog
 {
-    Task AppendAsync(IReadOnlyList<AssetLifecycleEvent> events, CancellationToken cancellationToken);
+    Task AppendAsync(IReadOnlyList<AssetEvent> events, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Threadline.Assets;
+using Threadline.Events;
 using Threadline.Features.Plm;
 using Threadline.Plm;
 
@@ -75,6 +76,8 @@ public sealed class InstalledBaseService(
         var checkedComponents = AssetRules.CheckAsBuilt(asset, catalog, components);
         var deviations = AssetConfigurations.Reconcile(asset, AssetConfigurations.Designed(catalog, asset), checkedComponents);
         await store.ReplaceAsBuiltAsync(asset.Id, checkedComponents, ct);
+        await directory.AppendAsync([AssetEvent.Configuration(asset.Id, time.GetUtcNow(), asset.Item, asset.Revision, asset.Site?.Value,
+            new ConfigurationPayload(checkedComponents.Count, deviations.Count))], ct);
         await ConfigurationChangedAsync(asset.Id, ct);
         return (asset, checkedComponents, deviations);
     }
@@ -93,6 +96,8 @@ public sealed class InstalledBaseService(
         var then = AssetConfigurations.Compute(asset, AssetConfigurations.Designed(catalog, asset), built, events, spec.At);
         var checkedEvent = AssetRules.CheckServiceEvent(asset, catalog, then, spec, 0, time.GetUtcNow());
         var stored = await store.AddServiceEventAsync(asset.Id, checkedEvent, ct);
+        await directory.AppendAsync([AssetEvent.Service(asset.Id, stored.At, asset.Item, asset.Revision, asset.Site?.Value,
+            new ServicePayload(stored.Sequence, stored.Kind, stored.Component, stored.Installed?.Item, stored.Installed?.Revision))], ct);
         if (stored.Kind == ServiceEventKind.Replacement)
         {
             await ConfigurationChangedAsync(asset.Id, ct);
@@ -186,6 +191,9 @@ public sealed class InstalledBaseService(
         var asset = await GetAsync(assetId, ct);
         return await store.EventsAsync(asset.Id, from, to, limit, ct);
     }
+
+    /// <summary>Alerts raised across the fleet that match the query, each with where its life has got to.</summary>
+    public Task<IReadOnlyList<FleetAlert>> AlertsAsync(AlertQuery query, CancellationToken ct) => store.AlertsAsync(query, ct);
 
     private async Task ConfigurationChangedAsync(string assetId, CancellationToken ct)
     {

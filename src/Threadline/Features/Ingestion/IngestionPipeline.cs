@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Threadline.Events;
 using Threadline.Features.Assets;
 using Threadline.Sparkplug;
 using Threadline.Telemetry;
@@ -50,7 +51,7 @@ public sealed class IngestionPipeline
     private readonly TimeProvider _time;
     private readonly UnsOptions _uns;
     private readonly SeqDeduplicator _dedup;
-    private readonly LimitMonitor _limits = new();
+    private readonly LimitMonitor _limits;
     private readonly ITelemetryObserver[] _observers;
     private readonly int _maxPayloadBytes;
 
@@ -66,9 +67,11 @@ public sealed class IngestionPipeline
         IOptions<UnsOptions> uns,
         IOptions<MqttOptions> mqtt,
         IOptions<IngestionOptions> options,
-        IEnumerable<ITelemetryObserver> observers)
+        IEnumerable<ITelemetryObserver> observers,
+        IEnumerable<ILimitJudge> limitJudges)
     {
         _observers = [.. observers];
+        _limits = new LimitMonitor([.. limitJudges]);
         _maxPayloadBytes = mqtt.Value.MaxPayloadBytes;
         _assets = new AssetCache(lookup, time, TimeSpan.FromSeconds(options.Value.AssetCacheSeconds));
         _events = events;
@@ -153,8 +156,8 @@ public sealed class IngestionPipeline
                 return PendingIngest.Done(IngestOutcome.Ephemeral);
             case SignalClass.LifecycleEvent:
                 await _events.AppendAsync(
-                    [new AssetLifecycleEvent(binding.AssetId, point.Signal, point.Timestamp, binding.Item, binding.Revision,
-                        point.Signal, point.Value, point.Unit, Details: $"source={point.Source}")],
+                    [AssetEvent.Signal(binding.AssetId, point.Timestamp, binding.Item, binding.Revision, binding.SitePath,
+                        new SignalEventPayload(point.Signal, point.Value, point.Unit, point.Source))],
                     ct);
                 _counters.LifecycleEvents(1);
                 return PendingIngest.Done(IngestOutcome.LifecycleEvent);
@@ -164,9 +167,12 @@ public sealed class IngestionPipeline
             // Written before the point is queued: a crossing is rare, and once the publisher is acknowledged the
             // event must not be the part that a crash loses.
             await _events.AppendAsync(crossings, ct);
-            foreach (var _ in crossings)
+            foreach (var crossing in crossings)
             {
-                _counters.LimitCrossing();
+                if (crossing.Kind == AssetEventKind.AlertRaised)
+                {
+                    _counters.LimitCrossing();
+                }
             }
             _counters.LifecycleEvents(crossings.Count);
         }
@@ -175,7 +181,7 @@ public sealed class IngestionPipeline
     }
 
     /// <summary>Writes one event on an asset's record (Sparkplug presence, for example) and counts it.</summary>
-    public async Task RecordEventAsync(AssetLifecycleEvent e, CancellationToken ct)
+    public async Task RecordEventAsync(AssetEvent e, CancellationToken ct)
     {
         await _events.AppendAsync([e], ct);
         _counters.LifecycleEvents(1);
@@ -367,8 +373,8 @@ public sealed class SparkplugIngestion(IngestionPipeline pipeline, SparkplugHost
         var binding = await pipeline.FindDeviceAsync(source, ct) ?? await pipeline.FindDeviceAsync(presence.DeviceId ?? presence.EdgeNodeId, ct);
         if (binding is not null)
         {
-            await pipeline.RecordEventAsync(new AssetLifecycleEvent(binding.AssetId, presence.Online ? "device-online" : "device-offline",
-                presence.Timestamp, binding.Item, binding.Revision, Details: $"source={source}"), ct);
+            await pipeline.RecordEventAsync(
+                AssetEvent.Device(presence.Online, binding.AssetId, presence.Timestamp, binding.Item, binding.Revision, binding.SitePath, source), ct);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Threadline.Events;
 using Threadline.Features.Assets;
 using Threadline.Plm;
 using Threadline.Telemetry;
@@ -7,19 +8,28 @@ using Threadline.Telemetry;
 namespace Threadline.Features.Ingestion;
 
 /// <summary>
-/// Turns design-limit crossings into lifecycle events: one event when a signal leaves a limit band and one when it
-/// comes back, not one per point outside. State is per asset, signal and limit, in memory, so after a restart the
-/// first point outside a band is reported again. Points are judged in arrival order; a point older (time at source)
-/// than the last one judged for that signal is stored but does not flip the state, so a late retransmission cannot
-/// report a crossing that is already over.
+/// A feature above ingestion that judges the design limits of some signals itself (the twins, for the signals of their
+/// model). Ingestion leaves those signals to it, so that a crossing is judged once and gives one alert record.
 /// </summary>
-internal sealed class LimitMonitor
+public interface ILimitJudge
 {
-    public const string Kind = "limit-crossed";
+    bool JudgesLimitsOf(AssetBinding binding, string signal);
+}
 
+/// <summary>
+/// Watches the design limits of the signals no <see cref="ILimitJudge"/> takes (all of them with Twins:Enabled=false)
+/// with the one rule, <see cref="LimitRule"/>: a crossing is one alert, raised when the signal enters a band, changed
+/// when it moves to another, cleared when it is back inside all limits, every step with the same alert id. Ingestion
+/// has no deadband or on-delay to apply (the twin model declares them), so a band changes at the first point past its
+/// limit. State is per asset and signal, in memory, so after a restart the first point outside a band raises a new
+/// alert. Points are judged in arrival order; a point older (time at source) than the last one judged for its signal is
+/// stored but does not move the band, so a late retransmission cannot report a crossing that is already over.
+/// </summary>
+internal sealed class LimitMonitor(IReadOnlyList<ILimitJudge> judges)
+{
     private readonly ConcurrentDictionary<(string Asset, string Signal), SignalState> _states = new();
 
-    public List<AssetLifecycleEvent>? Evaluate(AssetBinding binding, TelemetryPoint point)
+    public List<AssetEvent>? Evaluate(AssetBinding binding, TelemetryPoint point)
     {
         List<DesignLimit>? limits = null;
         foreach (var limit in binding.Limits)
@@ -35,8 +45,14 @@ internal sealed class LimitMonitor
         {
             return null;
         }
+        foreach (var judge in judges)
+        {
+            if (judge.JudgesLimitsOf(binding, point.Signal))
+            {
+                return null;
+            }
+        }
         var state = _states.GetOrAdd((point.AssetId, point.Signal), _ => new SignalState());
-        List<AssetLifecycleEvent>? events = null;
         lock (state)
         {
             if (point.Timestamp < state.LastJudged)
@@ -44,47 +60,45 @@ internal sealed class LimitMonitor
                 return null;
             }
             state.LastJudged = point.Timestamp;
-            foreach (var limit in limits)
+            var (band, step) = LimitRule.Judge(limits, point.Value, state.Band, deadband: 0, onDelay: 1);
+            state.Band = band;
+            if (step is null)
             {
-                var outside = limit.IsCrossedBy(point.Value);
-                var wasOutside = state.Outside.Contains(limit);
-                if (outside == wasOutside)
-                {
-                    continue;
-                }
-                if (outside)
-                {
-                    state.Outside.Add(limit);
-                }
-                else
-                {
-                    state.Outside.Remove(limit);
-                }
-                (events ??= []).Add(new AssetLifecycleEvent(
-                    binding.AssetId, Kind, point.Timestamp, binding.Item, binding.Revision,
-                    point.Signal, point.Value, point.Unit ?? limit.Unit, limit.Min, limit.Max, limit.Severity.ToString(),
-                    Describe(limit, point.Value, outside)));
+                return null;
             }
+            var key = "limit:" + point.Signal;
+            if (step.Kind == AssetEventKind.AlertRaised)
+            {
+                state.Alert = AlertId.For(binding.AssetId, key, point.Timestamp);
+            }
+            // A cleared alert quotes the limit of the band it left.
+            var limit = step.Limit ?? state.Limit!;
+            state.Limit = step.Limit;
+            var alert = new AlertPayload(state.Alert, AlertKind.Limit, key, point.Signal, null, point.Value, point.Unit ?? limit.Unit, limit,
+                step.Previous, Describe(binding, limit, point.Value, step.Level is not null));
+            return [AssetEvent.Alert(step.Kind, binding.AssetId, point.Timestamp, binding.Item, binding.Revision, binding.SitePath, limit.Severity, alert)];
         }
-        return events;
     }
 
-    private static string Describe(DesignLimit limit, double value, bool outside)
+    private static string Describe(AssetBinding binding, DesignLimit limit, double value, bool outside)
     {
         var v = value.ToString("R", CultureInfo.InvariantCulture);
+        var severity = limit.Severity.ToString().ToLowerInvariant();
         if (!outside)
         {
-            return $"direction=in: {limit.Signal} {v} {limit.Unit} back within the {limit.Severity} limit";
+            return $"{limit.Signal} {v} {limit.Unit} is back within the {severity} limit of {binding.Item} revision {binding.Revision}.";
         }
         var bound = limit.Max is { } max && value > max
-            ? $"above max {max.ToString("R", CultureInfo.InvariantCulture)}"
-            : $"below min {limit.Min?.ToString("R", CultureInfo.InvariantCulture)}";
-        return $"direction=out: {limit.Signal} {v} {limit.Unit} {bound} ({limit.Severity})";
+            ? $"above {max.ToString("R", CultureInfo.InvariantCulture)}"
+            : $"below {limit.Min?.ToString("R", CultureInfo.InvariantCulture)}";
+        return $"{limit.Signal} {v} {limit.Unit} is {bound} {limit.Unit}, the {severity} limit of {binding.Item} revision {binding.Revision}.";
     }
 
     private sealed class SignalState
     {
         public DateTimeOffset LastJudged = DateTimeOffset.MinValue;
-        public readonly HashSet<DesignLimit> Outside = [];
+        public LimitBand Band;
+        public AlertId Alert;
+        public DesignLimit? Limit;
     }
 }

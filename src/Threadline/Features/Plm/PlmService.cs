@@ -20,6 +20,9 @@ public sealed class PlmService(PlmStore store, TimeProvider time, ILogger<PlmSer
     /// <summary>The catalog version of the snapshot held in memory (no database read), null before the first read: a cheap way for a long-lived reader to notice a change this server has seen.</summary>
     public long? SnapshotVersion => _snapshot?.Version;
 
+    /// <summary>The catalog snapshot held in memory (no database read), null before the first read.</summary>
+    public PlmCatalog? CachedCatalog => _snapshot?.Catalog;
+
     public async Task<PlmCatalog> CatalogAsync(CancellationToken cancellationToken = default) =>
         (await CurrentAsync(cancellationToken)).Catalog;
 

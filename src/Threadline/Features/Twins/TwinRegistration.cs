@@ -34,6 +34,7 @@ public static class TwinRegistration
             throw new OptionsValidationException(TwinOptions.Section, typeof(TwinOptions), invalid.Failures);
         }
         builder.Services.AddSingleton<TwinPublisher>();
+        builder.Services.AddSingleton<ILimitJudge, TwinLimitJudge>();
         builder.Services.AddSingleton<IAssetConfigurationObserver, TwinConfigurationHook>();
         builder.Services.AddSingleton<TwinFeed>();
         builder.Services.AddSingleton<ITelemetryObserver>(sp => sp.GetRequiredService<TwinFeed>());

@@ -1,5 +1,7 @@
+using Threadline.Events;
 using Threadline.Features.Demo;
 using Threadline.Features.Plm;
+using Threadline.Plm;
 using Threadline.Testing;
 
 namespace Threadline.Features.Assets;
@@ -56,13 +58,22 @@ public class AssetDirectoryTests
         var at = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
         await log.AppendAsync(
         [
-            new AssetLifecycleEvent(id, "limit-crossed", at.AddMinutes(5), DemoPumpFamily.Pump, "D", "bearing_vibration_x", 4.9, "mm/s", null, 4.5, "Critical"),
-            new AssetLifecycleEvent(id, "limit-crossed", at, DemoPumpFamily.Pump, "D", "bearing_vibration_x", 3.1, "mm/s", null, 2.8, "Warning"),
+            Crossing(id, AssetEventKind.AlertChanged, at.AddMinutes(5), 4.9, new DesignLimit("bearing_vibration_x", null, 4.5, "mm/s", LimitSeverity.Critical)),
+            Crossing(id, AssetEventKind.AlertRaised, at, 3.1, new DesignLimit("bearing_vibration_x", null, 2.8, "mm/s", LimitSeverity.Warning)),
         ], default);
 
         var events = await server.GetJsonAsync($"/api/assets/{id}/events");
         Assert.Equal(["Warning", "Critical"], events.EnumerateArray().Select(e => e.GetProperty("severity").GetString()));
+        Assert.Equal(["alert-raised", "alert-changed"], events.EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
         Assert.Equal(4.5, events[1].GetProperty("limitMax").GetDouble());
+        Assert.Equal(("limit", "bearing-wear", $"{id}/limit:bearing_vibration_x@1795168800000"), (events[1].GetProperty("alert").GetProperty("kind").GetString(),
+            events[1].GetProperty("alert").GetProperty("failureMode").GetString(), events[1].GetProperty("alert").GetProperty("id").GetString()));
         Assert.Single((await server.GetJsonAsync($"/api/assets/{id}/events?from=2026-11-20T10:01:00Z")).EnumerateArray());
     }
+
+    private static AssetEvent Crossing(string assetId, AssetEventKind kind, DateTimeOffset at, double value, DesignLimit limit) =>
+        AssetEvent.Alert(kind, assetId, at, DemoPumpFamily.Pump, "D", null, limit.Severity,
+            new AlertPayload(AlertId.For(assetId, "limit:" + limit.Signal, new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero)), AlertKind.Limit,
+                "limit:" + limit.Signal, limit.Signal, "bearing-wear", value, limit.Unit, limit, kind == AssetEventKind.AlertChanged ? LimitSeverity.Warning : null,
+                $"{limit.Signal} {value}"));
 }

@@ -1,4 +1,5 @@
-using Threadline.Features.Assets;
+using Threadline.Events;
+using Threadline.Plm;
 using static Threadline.Features.Ingestion.IngestionHarness;
 
 namespace Threadline.Features.Ingestion;
@@ -24,8 +25,8 @@ public class TaxonomyAndLimitsTests
 
         Assert.Equal(0, h.Store.Count);
         var e = Assert.Single(h.Assets.Events);
-        Assert.Equal(new AssetLifecycleEvent(Asset, "seal_replacements", new DateTimeOffset(2026, 3, 14, 9, 0, 0, TimeSpan.Zero), "CP-4720", "C",
-            "seal_replacements", 3, null, Details: "source=dev-341"), e);
+        Assert.Equal(AssetEvent.Signal(Asset, new DateTimeOffset(2026, 3, 14, 9, 0, 0, TimeSpan.Zero), "CP-4720", "C", "acme/plant-1/area-2/line-3/cell-1",
+            new SignalEventPayload("seal_replacements", 3, null, "dev-341")), e);
         Assert.Equal(1, h.Stats.LifecycleEvents);
     }
 
@@ -44,7 +45,7 @@ public class TaxonomyAndLimitsTests
     }
 
     [Fact]
-    public async Task ValuesLeavingAndReenteringALimitBand_GiveOneEventEachWay_NotOnePerPoint()
+    public async Task ValuesLeavingAndReenteringALimitBand_GiveOneAlert_RaisedThenCleared_WithOneId()
     {
         await using var h = await IngestionHarness.StartAsync();
         var device = await h.ConnectAsync("dev-341");
@@ -57,24 +58,29 @@ public class TaxonomyAndLimitsTests
 
         Assert.Equal(values.Length, h.Store.Count);
         var events = h.Assets.Events;
-        Assert.Equal(2, events.Count);
-        Assert.All(events, e => Assert.Equal(("limit-crossed", "CP-4720", "C", "bearing_vibration_x", "mm/s", (double?)5.0, "Warning"), (e.Kind, e.Item, e.Revision, e.Signal, e.Unit, e.LimitMax, e.Severity)));
-        Assert.Equal((5.5, new DateTimeOffset(2026, 3, 14, 8, 30, 1, TimeSpan.Zero)), (events[0].Value!.Value, events[0].At));
-        Assert.StartsWith("direction=out", events[0].Details, StringComparison.Ordinal);
-        Assert.Equal((4.8, new DateTimeOffset(2026, 3, 14, 8, 30, 4, TimeSpan.Zero)), (events[1].Value!.Value, events[1].At));
-        Assert.StartsWith("direction=in", events[1].Details, StringComparison.Ordinal);
-        Assert.Equal(2, h.Stats.LimitCrossings);
+        Assert.Equal([AssetEventKind.AlertRaised, AssetEventKind.AlertCleared], events.Select(e => e.Kind));
+        Assert.All(events, e => Assert.Equal(("CP-4720", "C", (LimitSeverity?)LimitSeverity.Warning), (e.Item, e.Revision, e.Severity)));
+        var (raised, cleared) = (Assert.IsType<AlertPayload>(events[0].Payload), Assert.IsType<AlertPayload>(events[1].Payload));
+        Assert.Equal((AlertKind.Limit, "bearing_vibration_x", "mm/s", (double?)5.0, 5.5), (raised.Kind, raised.Signal, raised.Unit, raised.Limit?.Max, raised.Value));
+        Assert.Equal(new DateTimeOffset(2026, 3, 14, 8, 30, 1, TimeSpan.Zero), events[0].At);
+        Assert.Equal((raised.Id, (LimitSeverity?)LimitSeverity.Warning, 4.8), (cleared.Id, cleared.Previous, cleared.Value));
+        Assert.Equal(new DateTimeOffset(2026, 3, 14, 8, 30, 4, TimeSpan.Zero), events[1].At);
+        Assert.Equal(1, h.Stats.LimitCrossings);
     }
 
     [Fact]
-    public async Task CrossingTheCriticalBandInsideTheWarningOne_GivesItsOwnEvent()
+    public async Task CrossingTheCriticalBandInsideTheWarningOne_IsOneAlertAtTheMostSevereBand_ThatChangesBandOnTheWayBack()
     {
         await using var h = await IngestionHarness.StartAsync();
         var device = await h.ConnectAsync("dev-341");
 
         await PublishAsync(device, Topic, Envelope(7.5, at: "2026-03-14T08:30:00Z"));
+        await PublishAsync(device, Topic, Envelope(6.0, at: "2026-03-14T08:30:01Z"));
 
-        Assert.Equal(["Critical", "Warning"], h.Assets.Events.Select(e => e.Severity!).Order());
+        var events = h.Assets.Events;
+        Assert.Equal([(AssetEventKind.AlertRaised, LimitSeverity.Critical), (AssetEventKind.AlertChanged, LimitSeverity.Warning)],
+            events.Select(e => (e.Kind, e.Severity!.Value)));
+        Assert.Single(events.Select(e => ((AlertPayload)e.Payload).Id).Distinct());
     }
 
     [Fact]

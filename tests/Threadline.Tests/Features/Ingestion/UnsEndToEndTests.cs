@@ -91,8 +91,8 @@ public sealed class UnsEndToEndTests : IAsyncLifetime
         await PublishAsync(client, $"acme/{Site}/{_revisionC}/bearing_vibration_x", Envelope(3.1, "2026-11-23T07:59:00Z"));
         await PublishAsync(client, $"acme/{Site}/{_revisionD}/bearing_vibration_x", Envelope(3.1, "2026-11-23T07:59:00Z"));
 
-        Assert.DoesNotContain(await Events(_revisionC), e => e.GetProperty("kind").GetString() == "limit-crossed");
-        var crossing = Assert.Single(await Events(_revisionD), e => e.GetProperty("kind").GetString() == "limit-crossed");
+        Assert.DoesNotContain(await Events(_revisionC), e => e.GetProperty("kind").GetString() == "alert-raised");
+        var crossing = Assert.Single(await Events(_revisionD), e => e.GetProperty("kind").GetString() == "alert-raised");
         Assert.Equal(("D", "bearing_vibration_x", 3.1, 2.8, "mm/s", "Warning"), (
             crossing.GetProperty("revision").GetString(), crossing.GetProperty("signal").GetString(), crossing.GetProperty("value").GetDouble(),
             crossing.GetProperty("limitMax").GetDouble(), crossing.GetProperty("unit").GetString(), crossing.GetProperty("severity").GetString()));
@@ -162,7 +162,7 @@ public sealed class UnsEndToEndTests : IAsyncLifetime
         Assert.Equal([1.2, 1.4, 3.3], await Values(_revisionD, "bearing_vibration_x"));
         Assert.Equal([44.0, 45.5], await Values(_revisionD, "flow"));
         var kinds = (await Events(_revisionD)).Select(e => e.GetProperty("kind").GetString()).ToList();
-        Assert.Equal(["device-online", "limit-crossed", "device-offline"], kinds);
+        Assert.Equal(["device-online", "alert-raised", "device-offline"], kinds);
 
         var rebirth = await commands.Reader.ReadAsync();
         Assert.Equal("spBv1.0/plant1/NCMD/edge1", rebirth.Topic);

@@ -47,7 +47,7 @@ public sealed class TwinRuntimeTests : IAsyncLifetime
         (await ThreadlineTestServer.ExpectSuccess(await _server.PostAsync("/api/assets", new { serial, item = DemoPumpFamily.Pump, shipDate, site = Site })))
             .GetProperty("assetId").GetString()!;
 
-    private async Task<IMqttClient> ConnectAsync(ThreadlineTestServer server)
+    private static async Task<IMqttClient> ConnectAsync(ThreadlineTestServer server)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(new MqttClientOptionsBuilder()
@@ -70,12 +70,14 @@ public sealed class TwinRuntimeTests : IAsyncLifetime
     private static readonly (string Signal, double Value)[] Running = PumpReadings.RunningSignals;
 
     /// <summary>Three samples a minute apart from <paramref name="at"/>: a limit alert needs more than one (Tuning.OnDelay).</summary>
-    private async Task FeedBothAsync(ThreadlineTestServer server, double vibration, DateTimeOffset at)
+    private Task FeedBothAsync(ThreadlineTestServer server, double vibration, DateTimeOffset at) => FeedAsync(server, vibration, at, _c, _d);
+
+    private static async Task FeedAsync(ThreadlineTestServer server, double vibration, DateTimeOffset at, params string[] assets)
     {
         var client = await ConnectAsync(server);
         for (var minute = 0; minute < 3; minute++)
         {
-            foreach (var asset in new[] { _c, _d })
+            foreach (var asset in assets)
             {
                 await PublishAsync(client, asset, at.AddMinutes(minute), [.. Running, ("bearing_vibration_x", vibration)]);
             }
@@ -100,7 +102,32 @@ public sealed class TwinRuntimeTests : IAsyncLifetime
         Assert.True(d.GetProperty("derived").TryGetProperty("hydraulic_power", out _) || d.GetProperty("derived").EnumerateObject().Any(), d.GetRawText());
 
         var events = await _server.GetJsonAsync($"/api/assets/{_d}/events");
-        Assert.Contains(events.EnumerateArray(), e => e.GetProperty("kind").GetString() == "twin-alert" && e.GetProperty("revision").GetString() == "D");
+        Assert.Contains(events.EnumerateArray(), e => e.GetProperty("kind").GetString() == "alert-raised" && e.GetProperty("revision").GetString() == "D");
+    }
+
+    [Fact]
+    public async Task OneCrossing_IsOneAlertRecord_WhoseRaiseChangeAndClearShareOneAlertId()
+    {
+        var t0 = new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero);
+        await FeedAsync(_server, 3.5, t0, _d);
+        await FeedAsync(_server, 5.0, t0.AddMinutes(3), _d);
+        await FeedAsync(_server, 1.0, t0.AddMinutes(6), _d);
+
+        var steps = (await _server.GetJsonAsync($"/api/assets/{_d}/events")).EnumerateArray()
+            .Where(e => e.GetProperty("signal").GetString() == "bearing_vibration_x").ToList();
+        Assert.Equal([("alert-raised", "Warning"), ("alert-changed", "Critical"), ("alert-cleared", "Critical")],
+            steps.Select(e => (e.GetProperty("kind").GetString(), e.GetProperty("severity").GetString())));
+        var alert = steps[0].GetProperty("alert");
+        Assert.Equal(("limit", "bearing-wear"), (alert.GetProperty("kind").GetString(), alert.GetProperty("failureMode").GetString()));
+        Assert.Single(steps.Select(e => e.GetProperty("alert").GetProperty("id").GetString()).Distinct());
+        Assert.Equal(0, (await _server.GetJsonAsync("/api/ingest/stats")).GetProperty("limitCrossings").GetInt64());
+
+        var found = Assert.Single((await _server.GetJsonAsync(
+            $"/api/alerts?failureMode=bearing-wear&item={DemoPumpFamily.Pump}&revision=D&from=2026-11-01&to=2026-12-01")).EnumerateArray());
+        Assert.Equal((alert.GetProperty("id").GetString(), _d, "Warning", "Critical", false), (found.GetProperty("alertId").GetString(),
+            found.GetProperty("assetId").GetString(), found.GetProperty("raisedSeverity").GetString(), found.GetProperty("severity").GetString(),
+            found.GetProperty("active").GetBoolean()));
+        Assert.Empty((await _server.GetJsonAsync("/api/alerts?failureMode=bearing-wear&revision=C&from=2026-11-01&to=2026-12-01")).EnumerateArray());
     }
 
     [Fact]

@@ -85,6 +85,19 @@ namespace Threadline.Storage.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("AlertId")
+                        .HasColumnType("text")
+                        .HasColumnName("alert_id");
+
+                    b.Property<string>("AlertKey")
+                        .HasColumnType("text")
+                        .HasColumnName("alert_key");
+
+                    b.Property<string>("AlertKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("alert_kind");
+
                     b.Property<string>("AssetId")
                         .IsRequired()
                         .HasColumnType("character varying(128)")
@@ -94,9 +107,37 @@ namespace Threadline.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("at");
 
+                    b.Property<long>("AtUnixMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at_unix_ms");
+
+                    b.Property<string>("Component")
+                        .HasColumnType("text")
+                        .HasColumnName("component");
+
+                    b.Property<int?>("Components")
+                        .HasColumnType("integer")
+                        .HasColumnName("components");
+
                     b.Property<string>("Details")
                         .HasColumnType("text")
                         .HasColumnName("details");
+
+                    b.Property<int?>("Deviations")
+                        .HasColumnType("integer")
+                        .HasColumnName("deviations");
+
+                    b.Property<string>("FailureMode")
+                        .HasColumnType("text")
+                        .HasColumnName("failure_mode");
+
+                    b.Property<string>("InstalledItem")
+                        .HasColumnType("text")
+                        .HasColumnName("installed_item");
+
+                    b.Property<string>("InstalledRevision")
+                        .HasColumnType("text")
+                        .HasColumnName("installed_revision");
 
                     b.Property<string>("Item")
                         .IsRequired()
@@ -105,7 +146,8 @@ namespace Threadline.Storage.Migrations.Postgres
 
                     b.Property<string>("Kind")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("kind");
 
                     b.Property<double?>("LimitMax")
@@ -116,6 +158,15 @@ namespace Threadline.Storage.Migrations.Postgres
                         .HasColumnType("double precision")
                         .HasColumnName("limit_min");
 
+                    b.Property<string>("Message")
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<string>("PreviousSeverity")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("previous_severity");
+
                     b.Property<DateTimeOffset>("RecordedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("recorded_at");
@@ -125,13 +176,31 @@ namespace Threadline.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("revision");
 
+                    b.Property<string>("ServiceKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("service_kind");
+
+                    b.Property<long?>("ServiceSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("service_sequence");
+
                     b.Property<string>("Severity")
-                        .HasColumnType("text")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("severity");
 
                     b.Property<string>("Signal")
                         .HasColumnType("text")
                         .HasColumnName("signal");
+
+                    b.Property<string>("Site")
+                        .HasColumnType("text")
+                        .HasColumnName("site");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("text")
+                        .HasColumnName("source");
 
                     b.Property<string>("Unit")
                         .HasColumnType("text")
@@ -144,8 +213,17 @@ namespace Threadline.Storage.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_asset_lifecycle_events");
 
-                    b.HasIndex("AssetId", "At")
-                        .HasDatabaseName("ix_asset_lifecycle_events_asset_id_at");
+                    b.HasIndex("AlertId")
+                        .HasDatabaseName("ix_asset_lifecycle_events_alert_id");
+
+                    b.HasIndex("AssetId", "AtUnixMs")
+                        .HasDatabaseName("ix_asset_lifecycle_events_asset_id_at_unix_ms");
+
+                    b.HasIndex("Kind", "Item", "Revision", "AtUnixMs")
+                        .HasDatabaseName("ix_asset_lifecycle_events_kind_item_revision_at_unix_ms");
+
+                    b.HasIndex("Kind", "FailureMode", "Item", "Revision", "AtUnixMs")
+                        .HasDatabaseName("ix_asset_lifecycle_events_kind_failure_mode_item_revision_at_u");
 
                     b.ToTable("asset_lifecycle_events", (string)null);
                 });

@@ -75,6 +75,19 @@ namespace Threadline.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<string>("AlertId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("alert_id");
+
+                    b.Property<string>("AlertKey")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("alert_key");
+
+                    b.Property<string>("AlertKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("alert_kind");
+
                     b.Property<string>("AssetId")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -84,9 +97,37 @@ namespace Threadline.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("at");
 
+                    b.Property<long>("AtUnixMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at_unix_ms");
+
+                    b.Property<string>("Component")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("component");
+
+                    b.Property<int?>("Components")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("components");
+
                     b.Property<string>("Details")
                         .HasColumnType("TEXT")
                         .HasColumnName("details");
+
+                    b.Property<int?>("Deviations")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deviations");
+
+                    b.Property<string>("FailureMode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_mode");
+
+                    b.Property<string>("InstalledItem")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("installed_item");
+
+                    b.Property<string>("InstalledRevision")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("installed_revision");
 
                     b.Property<string>("Item")
                         .IsRequired()
@@ -95,6 +136,7 @@ namespace Threadline.Storage.Migrations.Sqlite
 
                     b.Property<string>("Kind")
                         .IsRequired()
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
 
@@ -106,6 +148,15 @@ namespace Threadline.Storage.Migrations.Sqlite
                         .HasColumnType("REAL")
                         .HasColumnName("limit_min");
 
+                    b.Property<string>("Message")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<string>("PreviousSeverity")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_severity");
+
                     b.Property<DateTimeOffset>("RecordedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("recorded_at");
@@ -115,13 +166,31 @@ namespace Threadline.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("revision");
 
+                    b.Property<string>("ServiceKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service_kind");
+
+                    b.Property<long?>("ServiceSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("service_sequence");
+
                     b.Property<string>("Severity")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("severity");
 
                     b.Property<string>("Signal")
                         .HasColumnType("TEXT")
                         .HasColumnName("signal");
+
+                    b.Property<string>("Site")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
 
                     b.Property<string>("Unit")
                         .HasColumnType("TEXT")
@@ -134,8 +203,17 @@ namespace Threadline.Storage.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_asset_lifecycle_events");
 
-                    b.HasIndex("AssetId", "At")
-                        .HasDatabaseName("ix_asset_lifecycle_events_asset_id_at");
+                    b.HasIndex("AlertId")
+                        .HasDatabaseName("ix_asset_lifecycle_events_alert_id");
+
+                    b.HasIndex("AssetId", "AtUnixMs")
+                        .HasDatabaseName("ix_asset_lifecycle_events_asset_id_at_unix_ms");
+
+                    b.HasIndex("Kind", "Item", "Revision", "AtUnixMs")
+                        .HasDatabaseName("ix_asset_lifecycle_events_kind_item_revision_at_unix_ms");
+
+                    b.HasIndex("Kind", "FailureMode", "Item", "Revision", "AtUnixMs")
+                        .HasDatabaseName("ix_asset_lifecycle_events_kind_failure_mode_item_revision_at_unix_ms");
 
                     b.ToTable("asset_lifecycle_events", (string)null);
                 });
