@@ -17,11 +17,11 @@ public sealed class PlmService(PlmStore store, TimeProvider time, ILogger<PlmSer
 
     public TimeProvider Time => time;
 
-    /// <summary>The catalog version of the snapshot held in memory (no database read), null before the first read: a cheap way for a long-lived reader to notice a change this server has seen.</summary>
-    public long? SnapshotVersion => _snapshot?.Version;
-
-    /// <summary>The catalog snapshot held in memory (no database read), null before the first read.</summary>
-    public PlmCatalog? CachedCatalog => _snapshot?.Catalog;
+    /// <summary>
+    /// The snapshot held in memory with its version, read together (no database read), null before the first read: a cheap
+    /// way for a long-lived reader (a twin, the limit judge) to notice a change this server has seen.
+    /// </summary>
+    public (PlmCatalog Catalog, long Version)? Cached => _snapshot is { } snapshot ? (snapshot.Catalog, snapshot.Version) : null;
 
     public async Task<PlmCatalog> CatalogAsync(CancellationToken cancellationToken = default) =>
         (await CurrentAsync(cancellationToken)).Catalog;

@@ -44,7 +44,9 @@ public static class TwinModelDocuments
 
     private static JsonNode? ToJson(YamlNode node) => node switch
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(p => KeyValuePair.Create(((YamlScalarNode)p.Key).Value ?? "", ToJson(p.Value)))),
+        YamlMappingNode map => new JsonObject(map.Children.Select(p => KeyValuePair.Create(
+            p.Key is YamlScalarNode key ? key.Value ?? "" : throw PlmRuleException.Invalid("twin-model-invalid", $"Line {p.Key.Start.Line}: a key of a twin model document is a plain name."),
+            ToJson(p.Value)))),
         YamlSequenceNode list => new JsonArray([.. list.Children.Select(ToJson)]),
         YamlScalarNode scalar => Scalar(scalar),
         _ => throw PlmRuleException.Invalid("twin-model-invalid", $"Line {node.Start.Line}: YAML aliases and tags are not part of a twin model document."),
@@ -65,7 +67,7 @@ public static class TwinModelDocuments
         {
             return JsonValue.Create(text.Equals("true", StringComparison.OrdinalIgnoreCase));
         }
-        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
             ? JsonValue.Create(number)
             : JsonValue.Create(text);
     }
@@ -79,17 +81,17 @@ public static class TwinModelDocuments
             throw PlmRuleException.Invalid("twin-model-too-large", $"A twin model document is at most {MaxBytes} bytes; this one declares {request.ContentLength}.");
         }
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var buffer = new char[MaxBytes + 1];
-        var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await reader.ReadAsync(buffer.AsMemory(read), ct)) > 0)
+        var text = new StringBuilder();
+        var chunk = new char[8192];
+        int read;
+        while ((read = await reader.ReadAsync(chunk, ct)) > 0)
         {
-            read += n;
+            text.Append(chunk, 0, read);
+            if (text.Length > MaxBytes)
+            {
+                throw PlmRuleException.Invalid("twin-model-too-large", $"A twin model document is at most {MaxBytes} characters.");
+            }
         }
-        if (read > MaxBytes)
-        {
-            throw PlmRuleException.Invalid("twin-model-too-large", $"A twin model document is at most {MaxBytes} characters.");
-        }
-        return new string(buffer, 0, read);
+        return text.ToString();
     }
 }

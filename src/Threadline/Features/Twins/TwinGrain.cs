@@ -93,7 +93,7 @@ public sealed class TwinGrain(
             return;
         }
         var catalog = await plm.CatalogAsync(cancellationToken);
-        _model = ResolveModel(catalog);
+        _model = ResolveModel(catalog, plm.Cached?.Version);
         if (_model is null)
         {
             return;
@@ -166,7 +166,7 @@ public sealed class TwinGrain(
         }
         _asset = history.Asset;
         var catalog = await plm.CatalogAsync(CancellationToken.None);
-        FollowModel(catalog);
+        FollowModel(catalog, plm.Cached?.Version);
         await TakeInConfigurationAsync(catalog, history.AsBuilt, history.Events, CancellationToken.None);
         // Written now, as when a reading concludes something; this covers a twin the call itself activated.
         await FlushAsync();
@@ -232,9 +232,10 @@ public sealed class TwinGrain(
         {
             return;
         }
-        if (plm.SnapshotVersion != _modelVersion)
+        // The snapshot in memory, not a database read: after any PLM write every twin passes here once.
+        if (plm.Cached is { } cached && cached.Version != _modelVersion)
         {
-            FollowModel(await plm.CatalogAsync(CancellationToken.None));
+            FollowModel(cached.Catalog, cached.Version);
         }
         var points = readings.Select(r => r.ToPoint(_asset.Id));
         if (_caughtUpThrough is { } caughtUp)
@@ -261,9 +262,9 @@ public sealed class TwinGrain(
     }
 
     /// <summary>The unit's model from the catalog, or null (logged) when PLM gives it none.</summary>
-    private TwinModel? ResolveModel(PlmCatalog catalog)
+    private TwinModel? ResolveModel(PlmCatalog catalog, long? version)
     {
-        _modelVersion = plm.SnapshotVersion;
+        _modelVersion = version;
         try
         {
             return models.ModelFor(catalog, _asset!);
@@ -280,9 +281,9 @@ public sealed class TwinGrain(
     /// state is rebound to the new model, keeping what it learned for signals that keep their names. A catalog that now
     /// gives no model keeps the twin on the one it has.
     /// </summary>
-    private void FollowModel(PlmCatalog catalog)
+    private void FollowModel(PlmCatalog catalog, long? version)
     {
-        if (ResolveModel(catalog) is not { } model || ReferenceEquals(model, _model))
+        if (ResolveModel(catalog, version) is not { } model || ReferenceEquals(model, _model))
         {
             return;
         }

@@ -19,7 +19,7 @@ internal sealed class TwinLimitJudge(PlmService plm, TwinModelResolver models) :
 
     public bool JudgesLimitsOf(AssetBinding binding, string signal)
     {
-        if (plm.CachedCatalog is not { } catalog)
+        if (plm.Cached?.Catalog is not { } catalog)
         {
             return false;
         }
