@@ -40,6 +40,9 @@ public static class DemoCommand
               {root}/api/items/{DemoPumpFamily.Pump}/bom?serial=SN00350&at=2026-01-10
               {root}/api/items/{DemoPumpFamily.Pump}/bom?serial=SN00420&at=2026-03-14
               {root}/api/items/40-6310/where-used?at=2025-06-01
+              {root}/api/items/{DemoPumpFamily.Pump}/revisions/D/twin-model
+              {root}/api/twins/PUMP-4720-SN00425-R04
+              {root}/api/alerts
               {root}/api/assets?site=acme-water/porto-east
               {root}/api/assets/PUMP-4720-SN00341-R03/configuration?at=2026-03-14
               {root}/api/assets/PUMP-4720-SN00341-R03/context
