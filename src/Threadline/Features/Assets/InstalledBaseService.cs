@@ -49,6 +49,16 @@ public sealed class InstalledBaseService(
         return asset;
     }
 
+    /// <summary>
+    /// Registers units <see cref="AssetRules.Register"/> has already decided (an import plan, a seed) in one write; the
+    /// caller has checked them against the units already registered.
+    /// </summary>
+    public async Task ImportAsync(IReadOnlyList<Asset> assets, CancellationToken ct)
+    {
+        await store.InsertAsync(assets, ct);
+        directory.Forget();
+    }
+
     /// <summary>Throws duplicate-serial or duplicate-device when the unit or its device is already registered.</summary>
     public async Task EnsureNewAsync(Asset asset, CancellationToken ct)
     {
@@ -202,6 +212,13 @@ public sealed class InstalledBaseService(
             await observer.ConfigurationChangedAsync(assetId, ct);
         }
     }
+
+    /// <summary>
+    /// A unit's record with its as-built components (by position) and service events (in time order), or null when
+    /// no asset has this ID: everything a twin's configuration is built from.
+    /// </summary>
+    public Task<(Asset Asset, IReadOnlyList<AsBuiltComponent> AsBuilt, IReadOnlyList<ServiceEvent> Events)?> FindHistoryAsync(string assetId, CancellationToken ct) =>
+        store.HistoryAsync(assetId, ct);
 
     private async Task<(Asset Asset, IReadOnlyList<AsBuiltComponent> AsBuilt, IReadOnlyList<ServiceEvent> Events)> HistoryAsync(string assetId, CancellationToken ct) =>
         await store.HistoryAsync(assetId.Trim(), ct) ?? throw await UnknownAssetAsync(assetId, ct);

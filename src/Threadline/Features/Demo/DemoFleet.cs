@@ -35,13 +35,12 @@ public static class DemoFleet
 
     public static async Task<bool> SeedAsync(IServiceProvider services, CancellationToken ct)
     {
-        var store = services.GetRequiredService<AssetStore>();
-        if ((await store.ListAsync(DemoPumpFamily.Pump, null, null, ct)).Count > 0)
+        var installedBase = services.GetRequiredService<InstalledBaseService>();
+        if ((await installedBase.ListAsync(DemoPumpFamily.Pump, null, null, ct)).Count > 0)
         {
             return false;
         }
         var plm = services.GetRequiredService<PlmService>();
-        var installedBase = services.GetRequiredService<InstalledBaseService>();
         var now = installedBase.Time.GetUtcNow();
         var random = new Random(4720);
 
@@ -64,20 +63,20 @@ public static class DemoFleet
         }
         assets.Add(AssetRules.Register(new NewAsset(Prototype, DemoPumpFamily.Pump, "E", "edge-proto-1", "acme-water/lyon-north/test-bay", now.AddDays(-20)),
             catalog, families, now));
-        await store.InsertAsync(assets, ct);
+        await installedBase.ImportAsync(assets, ct);
 
         foreach (var asset in assets.Where(a => a.Serial.Value != Prototype))
         {
             var designed = AssetConfigurations.Designed(catalog, asset);
-            await store.ReplaceAsBuiltAsync(asset.Id, AssetRules.CheckAsBuilt(asset, catalog, AsBuilt(asset, designed, random)), ct);
+            await installedBase.SetAsBuiltAsync(asset.Id, AsBuilt(asset, designed, random), ct);
             // Service history goes through the same checks as the API, so the demo cannot hold what a user could not enter.
             foreach (var e in ServiceHistory(asset, designed, random, now))
             {
                 await installedBase.AddServiceEventAsync(asset.Id, e, ct);
             }
         }
-        await store.SetRetiredAsync(assets[0].Id, true, ct);
-        await store.ReplaceTargetsAsync([.. assets.Select(a => a.Id), .. BrokenTargets], "demo: edge gateway registry", now, ct);
+        await installedBase.RetireAsync(assets[0].Id, ct);
+        await installedBase.ReplaceTargetsAsync([.. assets.Select(a => a.Id), .. BrokenTargets], "demo: edge gateway registry", ct);
         return true;
     }
 

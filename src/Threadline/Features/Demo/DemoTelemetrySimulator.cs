@@ -32,7 +32,7 @@ public sealed class DemoSimulationOptions
 /// thin suction or a leaking seal so that alerts, health and RUL have something to show.
 /// </summary>
 public sealed class DemoTelemetrySimulator(
-    IOptions<DemoSimulationOptions> options, IOptions<UnsOptions> uns, EmbeddedBroker broker, AssetStore assets,
+    IOptions<DemoSimulationOptions> options, IOptions<UnsOptions> uns, EmbeddedBroker broker, InstalledBaseService assets,
     TimeProvider time, ILogger<DemoTelemetrySimulator> logger) : BackgroundService
 {
     private readonly Lock _gate = new();

@@ -287,8 +287,8 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
             WHERE series_id = $series AND ts >= $from AND ts < $to ORDER BY ts LIMIT $limit
             """;
         command.Parameters.Add(new DuckDBParameter("series", seriesId));
-        command.Parameters.Add(new DuckDBParameter("from", TelemetryBatch.ToStoredTime(from)));
-        command.Parameters.Add(new DuckDBParameter("to", TelemetryBatch.ToStoredTime(to)));
+        command.Parameters.Add(new DuckDBParameter("from", ITelemetryStore.ToStoredTime(from)));
+        command.Parameters.Add(new DuckDBParameter("to", ITelemetryStore.ToStoredTime(to)));
         command.Parameters.Add(new DuckDBParameter("limit", (long)limit));
         var points = new List<TelemetryPoint>();
         using var reader = command.ExecuteReader();
@@ -304,12 +304,12 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
     public async Task<IReadOnlyList<TelemetryPoint>> ReadRawAfterAsync(string assetId, IReadOnlyList<SignalAfter> signals, DateTimeOffset to, int limit, CancellationToken cancellationToken)
     {
         _ = Writer;
-        var toStored = TelemetryBatch.ToStoredTime(to);
+        var toStored = ITelemetryStore.ToStoredTime(to);
         // Only series with a point after their bound: after a clean restart a twin's catch-up queries nothing.
         var wanted = new List<(int, string, DateTime)>();
         foreach (var (signal, after) in signals)
         {
-            var bound = TelemetryBatch.ToStoredTime(after);
+            var bound = ITelemetryStore.ToStoredTime(after);
             if (_seriesIds.TryGetValue((assetId, signal), out var id) && _newest.TryGetValue(id, out var newest) && newest > bound.Ticks && bound < toStored)
             {
                 wanted.Add((id, signal, bound));
@@ -381,8 +381,8 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
             WHERE series_id = $series AND bucket >= $from AND bucket < $to ORDER BY bucket
             """;
         command.Parameters.Add(new DuckDBParameter("series", seriesId));
-        command.Parameters.Add(new DuckDBParameter("from", TelemetryBatch.ToStoredTime(from)));
-        command.Parameters.Add(new DuckDBParameter("to", TelemetryBatch.ToStoredTime(to)));
+        command.Parameters.Add(new DuckDBParameter("from", ITelemetryStore.ToStoredTime(from)));
+        command.Parameters.Add(new DuckDBParameter("to", ITelemetryStore.ToStoredTime(to)));
         using var reader = command.ExecuteReader();
         return Task.FromResult(TelemetryRollups.Merge(Rows(reader), step));
 
@@ -398,7 +398,7 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
 
     public async Task ApplyRetentionAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var raw = TelemetryBatch.ToStoredTime(now.AddDays(-_options.RawRetentionDays));
+        var raw = ITelemetryStore.ToStoredTime(now.AddDays(-_options.RawRetentionDays));
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
@@ -412,8 +412,8 @@ public sealed class DuckDbTelemetryStore : ITelemetryStore, IDisposable
                     DELETE FROM telemetry_rollup_1h WHERE bucket < $hour;
                     """;
                 command.Parameters.Add(new DuckDBParameter("raw", raw));
-                command.Parameters.Add(new DuckDBParameter("minute", TelemetryBatch.ToStoredTime(now.AddDays(-_options.MinuteRetentionDays))));
-                command.Parameters.Add(new DuckDBParameter("hour", TelemetryBatch.ToStoredTime(now.AddDays(-_options.HourRetentionDays))));
+                command.Parameters.Add(new DuckDBParameter("minute", ITelemetryStore.ToStoredTime(now.AddDays(-_options.MinuteRetentionDays))));
+                command.Parameters.Add(new DuckDBParameter("hour", ITelemetryStore.ToStoredTime(now.AddDays(-_options.HourRetentionDays))));
                 command.ExecuteNonQuery();
                 transaction.Commit();
             }

@@ -20,6 +20,16 @@ public sealed record TelemetryBucket(DateTimeOffset Start, long Count, double Mi
 /// </summary>
 public interface ITelemetryStore
 {
+    /// <summary>
+    /// A timestamp as every store keeps it: UTC, whole microseconds (DuckDB TIMESTAMP, PostgreSQL timestamptz). Two
+    /// points of one signal are the same reading when these agree, and "after" a time means after it at this precision.
+    /// </summary>
+    static DateTime ToStoredTime(DateTimeOffset timestamp)
+    {
+        var ticks = timestamp.UtcTicks;
+        return new DateTime(ticks - (ticks % 10), DateTimeKind.Utc);
+    }
+
     Task InitialiseAsync(CancellationToken cancellationToken);
 
     /// <summary>Stores a batch durably before returning; a point already stored is counted, not written again.</summary>
@@ -47,7 +57,7 @@ public interface ITelemetryStore
         foreach (var (signal, after) in signals)
         {
             var stored = await ReadRawAsync(assetId, signal, after, to, cancellationToken);
-            points.AddRange(stored.Where(p => TelemetryBatch.ToStoredTime(p.Timestamp) > TelemetryBatch.ToStoredTime(after)).Take(limit));
+            points.AddRange(stored.Where(p => ToStoredTime(p.Timestamp) > ToStoredTime(after)).Take(limit));
         }
         return [.. points.OrderBy(p => p.Timestamp).ThenBy(p => p.Signal, StringComparer.Ordinal).Take(limit)];
     }

@@ -184,8 +184,8 @@ public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, 
             Parameters =
             {
                 new() { Value = seriesId },
-                new() { Value = TelemetryBatch.ToStoredTime(from) },
-                new() { Value = TelemetryBatch.ToStoredTime(to) },
+                new() { Value = ITelemetryStore.ToStoredTime(from) },
+                new() { Value = ITelemetryStore.ToStoredTime(to) },
                 new() { Value = (long)limit },
             },
         };
@@ -219,8 +219,8 @@ public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, 
             {
                 new() { Value = assetId },
                 new() { Value = signals.Select(s => s.Signal).ToArray() },
-                new() { Value = signals.Select(s => TelemetryBatch.ToStoredTime(s.After)).ToArray() },
-                new() { Value = TelemetryBatch.ToStoredTime(to) },
+                new() { Value = signals.Select(s => ITelemetryStore.ToStoredTime(s.After)).ToArray() },
+                new() { Value = ITelemetryStore.ToStoredTime(to) },
                 new() { Value = (long)limit },
             },
         };
@@ -250,8 +250,8 @@ public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, 
             Parameters =
             {
                 new() { Value = seriesId },
-                new() { Value = TelemetryBatch.ToStoredTime(from) },
-                new() { Value = TelemetryBatch.ToStoredTime(to) },
+                new() { Value = ITelemetryStore.ToStoredTime(from) },
+                new() { Value = ITelemetryStore.ToStoredTime(to) },
             },
         };
         var rows = new List<(DateTime, RollupStatistics)>();
@@ -270,9 +270,9 @@ public sealed class PostgresTelemetryStore : ITelemetryStore, IAsyncDisposable, 
         {
             BatchCommands =
             {
-                new("DELETE FROM telemetry_raw WHERE ts < $1") { Parameters = { new() { Value = TelemetryBatch.ToStoredTime(now.AddDays(-_options.RawRetentionDays)) } } },
-                new("DELETE FROM telemetry_rollup_1m WHERE bucket < $1") { Parameters = { new() { Value = TelemetryBatch.ToStoredTime(now.AddDays(-_options.MinuteRetentionDays)) } } },
-                new("DELETE FROM telemetry_rollup_1h WHERE bucket < $1") { Parameters = { new() { Value = TelemetryBatch.ToStoredTime(now.AddDays(-_options.HourRetentionDays)) } } },
+                new("DELETE FROM telemetry_raw WHERE ts < $1") { Parameters = { new() { Value = ITelemetryStore.ToStoredTime(now.AddDays(-_options.RawRetentionDays)) } } },
+                new("DELETE FROM telemetry_rollup_1m WHERE bucket < $1") { Parameters = { new() { Value = ITelemetryStore.ToStoredTime(now.AddDays(-_options.MinuteRetentionDays)) } } },
+                new("DELETE FROM telemetry_rollup_1h WHERE bucket < $1") { Parameters = { new() { Value = ITelemetryStore.ToStoredTime(now.AddDays(-_options.HourRetentionDays)) } } },
             },
         };
         await batch.ExecuteNonQueryAsync(cancellationToken);

@@ -26,13 +26,6 @@ internal sealed class TelemetryBatch
 
     public int InBatchDuplicates { get; }
 
-    /// <summary>Both stores keep microseconds (DuckDB TIMESTAMP, PostgreSQL timestamptz), so identity is decided at that precision.</summary>
-    public static DateTime ToStoredTime(DateTimeOffset timestamp)
-    {
-        var ticks = timestamp.UtcTicks;
-        return new DateTime(ticks - (ticks % 10), DateTimeKind.Utc);
-    }
-
     public static DateTimeOffset FromStoredTime(DateTime stored) => new(DateTime.SpecifyKind(stored, DateTimeKind.Utc));
 
     public static IEnumerable<(string AssetId, string Signal)> SeriesKeys(IReadOnlyList<TelemetryPoint> points) =>
@@ -51,7 +44,7 @@ internal sealed class TelemetryBatch
         foreach (var point in points)
         {
             var id = seriesIds[(point.AssetId, point.Signal)];
-            var at = ToStoredTime(point.Timestamp);
+            var at = ITelemetryStore.ToStoredTime(point.Timestamp);
             if (seen.Add((id, at.Ticks)))
             {
                 staged.Add(new StagedPoint(id, at, point));

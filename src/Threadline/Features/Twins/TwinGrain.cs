@@ -57,7 +57,7 @@ public interface ITwinGrain : IGrainWithStringKey
 // A twin lives on the silo that first asks for it, which is the server ingesting its telemetry.
 [Orleans.Placement.PreferLocalPlacement]
 public sealed class TwinGrain(
-    AssetStore assets, PlmService plm, TwinModelResolver models, TwinStateWriter writer, TwinPublisher publisher, ITelemetryStore telemetry, TimeProvider time,
+    InstalledBaseService assets, PlmService plm, TwinModelResolver models, TwinStateWriter writer, TwinPublisher publisher, ITelemetryStore telemetry, TimeProvider time,
     IOptions<TwinOptions> options, ILogger<TwinGrain> logger) : Grain, ITwinGrain
 {
     internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web)
@@ -86,7 +86,7 @@ public sealed class TwinGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var id = this.GetPrimaryKeyString();
-        var history = await assets.HistoryAsync(id, cancellationToken);
+        var history = await assets.FindHistoryAsync(id, cancellationToken);
         _asset = history?.Asset;
         if (_asset is null)
         {
@@ -144,7 +144,7 @@ public sealed class TwinGrain(
         foreach (var point in missed)
         {
             var index = _model.IndexOf(point.Signal);
-            _caughtUpThrough[index] = Math.Max(_caughtUpThrough[index], TelemetryBatch.ToStoredTime(point.Timestamp).Ticks);
+            _caughtUpThrough[index] = Math.Max(_caughtUpThrough[index], ITelemetryStore.ToStoredTime(point.Timestamp).Ticks);
         }
         _caughtUpUntil = now + CaughtUpMemory;
         logger.LogInformation("Twin {AssetId} took in {Count} readings stored after its persisted state ({From:o} to {Last:o}){Cut}.",
@@ -160,7 +160,7 @@ public sealed class TwinGrain(
     public async Task ConfigurationChangedAsync()
     {
         if (_model is null || _state is null || _asset is null
-            || await assets.HistoryAsync(_asset.Id, CancellationToken.None) is not { } history)
+            || await assets.FindHistoryAsync(_asset.Id, CancellationToken.None) is not { } history)
         {
             return;
         }
@@ -247,7 +247,7 @@ public sealed class TwinGrain(
             else
             {
                 var model = _model;
-                points = points.Where(p => model.IndexOf(p.Signal) is var i && (i < 0 || TelemetryBatch.ToStoredTime(p.Timestamp).Ticks > caughtUp[i]));
+                points = points.Where(p => model.IndexOf(p.Signal) is var i && (i < 0 || ITelemetryStore.ToStoredTime(p.Timestamp).Ticks > caughtUp[i]));
             }
         }
         var concluded = ApplyReadings(points);
