@@ -207,6 +207,23 @@ public sealed class AssetStore(ThreadlineDb db)
     public async Task<IReadOnlyList<FleetAlert>> AlertsAsync(AlertQuery q, CancellationToken ct)
     {
         await using var context = db.CreateContext();
+        var raised = await RaisedAlerts(context, q).ToListAsync(ct);
+        var ids = raised.Select(r => r.AlertId).ToList();
+        var later = (await context.AssetEvents.AsNoTracking()
+                .Where(e => ids.Contains(e.AlertId) && e.Kind != AssetEventKind.AlertRaised).ToListAsync(ct))
+            .ToLookup(e => e.AlertId, StringComparer.Ordinal);
+        return [.. raised.Select(r =>
+        {
+            var steps = later[r.AlertId].OrderBy(e => e.AtUnixMs).ThenBy(e => e.Id).ToList();
+            var cleared = steps.FirstOrDefault(e => e.Kind == AssetEventKind.AlertCleared);
+            var severity = steps.LastOrDefault(e => e.Kind == AssetEventKind.AlertChanged)?.Severity ?? r.Severity;
+            return new FleetAlert(r, severity, cleared?.At);
+        })];
+    }
+
+    /// <summary>The one query of <see cref="AlertsAsync"/> that finds the raises (tests read its plan).</summary>
+    internal static IQueryable<AssetEventRow> RaisedAlerts(ThreadlineDbContext context, AlertQuery q)
+    {
         var (from, to) = (q.From.ToUnixTimeMilliseconds(), q.To.ToUnixTimeMilliseconds());
         var query = context.AssetEvents.AsNoTracking().Where(e => e.Kind == AssetEventKind.AlertRaised && e.AtUnixMs >= from && e.AtUnixMs < to);
         if (q.FailureMode is { } mode)
@@ -238,18 +255,7 @@ public sealed class AssetStore(ThreadlineDb db)
             var below = site.Value + "/";
             query = query.Where(e => e.Site == site.Value || e.Site!.StartsWith(below));
         }
-        var raised = await query.OrderBy(e => e.AtUnixMs).ThenBy(e => e.Id).Take(q.Limit).ToListAsync(ct);
-        var ids = raised.Select(r => r.AlertId).ToList();
-        var later = (await context.AssetEvents.AsNoTracking()
-                .Where(e => ids.Contains(e.AlertId) && e.Kind != AssetEventKind.AlertRaised).ToListAsync(ct))
-            .ToLookup(e => e.AlertId, StringComparer.Ordinal);
-        return [.. raised.Select(r =>
-        {
-            var steps = later[r.AlertId].OrderBy(e => e.AtUnixMs).ThenBy(e => e.Id).ToList();
-            var cleared = steps.FirstOrDefault(e => e.Kind == AssetEventKind.AlertCleared);
-            var severity = steps.LastOrDefault(e => e.Kind == AssetEventKind.AlertChanged)?.Severity ?? r.Severity;
-            return new FleetAlert(r, severity, cleared?.At);
-        })];
+        return query.OrderBy(e => e.AtUnixMs).ThenBy(e => e.Id).Take(q.Limit);
     }
 
     public async Task AddTriageAsync(TriageRow row, CancellationToken ct)
