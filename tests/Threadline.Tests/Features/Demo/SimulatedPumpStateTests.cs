@@ -4,12 +4,7 @@ using Xunit.Abstractions;
 
 namespace Threadline.Features.Demo;
 
-// Alone: the memory measure reads the whole heap, which other tests running in parallel would inflate.
-[CollectionDefinition(nameof(SimulatedPumpStateTests), DisableParallelization = true)]
-public sealed class MeasuredAloneCollection;
-
 /// <summary>A simulated pump's twin state persisted and read back: size budget and exact continuation.</summary>
-[Collection(nameof(SimulatedPumpStateTests))]
 public class SimulatedPumpStateTests(ITestOutputHelper output)
 {
     private const int BudgetBytes = 8 * 1024;
@@ -27,25 +22,6 @@ public class SimulatedPumpStateTests(ITestOutputHelper output)
 
         output.WriteLine($"serialised twin state: {bytes} bytes with {state.Alerts.Length} active alerts");
         Assert.True(bytes <= BudgetBytes, $"{bytes} bytes");
-    }
-
-    [Fact]
-    public void Deserialize_ThousandStates_HoldUnderTheBudgetEachInMemory()
-    {
-        var json = TwinStateJson.Serialize(WornPumpAfter(30));
-        var states = new TwinState[1000];
-
-        var before = GC.GetTotalMemory(forceFullCollection: true);
-        for (var i = 0; i < states.Length; i++)
-        {
-            states[i] = TwinStateJson.Deserialize(json);
-        }
-        var after = GC.GetTotalMemory(forceFullCollection: true);
-        GC.KeepAlive(states);
-
-        var perTwin = (after - before) / states.Length;
-        output.WriteLine($"retained per twin: {perTwin} bytes (JSON {Encoding.UTF8.GetByteCount(json)} bytes)");
-        Assert.True(perTwin <= BudgetBytes, $"{perTwin} bytes");
     }
 
     [Fact]
