@@ -23,6 +23,12 @@ public sealed class FormulaException(string message, int? position) : Exception(
 /// </summary>
 public sealed class Formula
 {
+    /// <summary>Longest formula accepted, in characters: enough for any engineering formula, and it keeps the parser's and compiler's recursion shallow and a DTDL comment whole.</summary>
+    public const int MaxLength = 400;
+
+    /// <summary>Deepest nesting of operations accepted: the compiler recurses once per level.</summary>
+    public const int MaxDepth = 64;
+
     private static readonly LogicalExpressionParserOptions ParserOptions = new();
 
     private Formula(string text, IReadOnlyList<string> identifiers, Func<double[], double> evaluate)
@@ -43,7 +49,7 @@ public sealed class Formula
     public static IReadOnlyList<string> IdentifiersOf(string text)
     {
         var collector = new Compiler(text, _ => 0);
-        Parse(text).Accept(collector);
+        collector.Compile(Parse(text));
         return collector.Identifiers;
     }
 
@@ -54,7 +60,7 @@ public sealed class Formula
     public static Formula Compile(string text, Func<string, int> slotOf)
     {
         var compiler = new Compiler(text, slotOf);
-        var body = Parse(text).Accept(compiler).Value;
+        var body = compiler.Compile(Parse(text)).Value;
         var lambda = LinqExpression.Lambda<Func<double[], double>>(body, compiler.Values);
         return new Formula(text, compiler.Identifiers, lambda.Compile());
     }
@@ -64,6 +70,10 @@ public sealed class Formula
         if (string.IsNullOrWhiteSpace(text))
         {
             throw new FormulaException("The formula is empty.", null);
+        }
+        if (text.Length > MaxLength)
+        {
+            throw new FormulaException($"The formula is {text.Length} characters long; at most {MaxLength} are accepted (split it into derived properties).", MaxLength + 1);
         }
         try
         {
@@ -98,6 +108,7 @@ public sealed class Formula
         private static readonly LinqExpression Zero = LinqExpression.Constant(0.0);
 
         private readonly List<string> _identifiers = [];
+        private int _depth;
 
         public ParameterExpression Values { get; } = LinqExpression.Parameter(typeof(double[]), "values");
 
@@ -129,26 +140,45 @@ public sealed class Formula
             _ => throw new FormulaException($"{Describe(expression)} is not a number; formulas compute numbers.", PositionOf(expression.Value?.ToString())),
         };
 
+        public Node Compile(LogicalExpression expression) => Into(expression);
+
+        private Node Into(LogicalExpression expression)
+        {
+            if (++_depth > MaxDepth)
+            {
+                throw new FormulaException($"The formula nests more than {MaxDepth} operations deep.", null);
+            }
+            try
+            {
+                return expression.Accept(this);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+
         public Node Visit(NCalc.UnaryExpression expression)
         {
-            var operand = expression.Expression.Accept(this);
+            var operand = Into(expression.Expression);
             return expression.Type switch
             {
                 UnaryExpressionType.Negate => new Node(LinqExpression.Negate(operand.Value), operand.Constant),
                 UnaryExpressionType.Positive => operand,
-                UnaryExpressionType.Not => new Node(Truth(LinqExpression.Not(IsTrue(operand.Value))), operand.Constant),
+                UnaryExpressionType.Not => new Node(Truth(LinqExpression.Not(IsTrue(operand.Value)), operand.Value), operand.Constant),
                 _ => throw new FormulaException($"The operator {expression.Type} is not part of the formula language.", null),
             };
         }
 
         public Node Visit(NCalc.BinaryExpression expression)
         {
-            var left = expression.LeftExpression.Accept(this);
-            var right = expression.RightExpression.Accept(this);
+            var left = Into(expression.LeftExpression);
+            var right = Into(expression.RightExpression);
             var constant = left.Constant && right.Constant;
             if (expression.Type is BinaryExpressionType.Div or BinaryExpressionType.Modulo && right.Constant && ValueOf(right) == 0)
             {
-                throw new FormulaException("Division by a constant zero.", PositionOf("/") ?? PositionOf("%"));
+                // NCalc keeps no positions in its tree, and "/" may occur several times: no position rather than a wrong one.
+                throw new FormulaException("Division by a constant zero: a divisor of this formula is always 0.", null);
             }
             LinqExpression l = left.Value, r = right.Value;
             LinqExpression value = expression.Type switch
@@ -159,14 +189,14 @@ public sealed class Formula
                 BinaryExpressionType.Div => LinqExpression.Divide(l, r),
                 BinaryExpressionType.Modulo => LinqExpression.Modulo(l, r),
                 BinaryExpressionType.Exponentiation => Call(nameof(Math.Pow), l, r),
-                BinaryExpressionType.Lesser => Truth(LinqExpression.LessThan(l, r)),
-                BinaryExpressionType.LesserOrEqual => Truth(LinqExpression.LessThanOrEqual(l, r)),
-                BinaryExpressionType.Greater => Truth(LinqExpression.GreaterThan(l, r)),
-                BinaryExpressionType.GreaterOrEqual => Truth(LinqExpression.GreaterThanOrEqual(l, r)),
-                BinaryExpressionType.Equal => Truth(LinqExpression.Equal(l, r)),
-                BinaryExpressionType.NotEqual => Truth(LinqExpression.NotEqual(l, r)),
-                BinaryExpressionType.And => Truth(LinqExpression.AndAlso(IsTrue(l), IsTrue(r))),
-                BinaryExpressionType.Or => Truth(LinqExpression.OrElse(IsTrue(l), IsTrue(r))),
+                BinaryExpressionType.Lesser => Truth(LinqExpression.LessThan(l, r), l, r),
+                BinaryExpressionType.LesserOrEqual => Truth(LinqExpression.LessThanOrEqual(l, r), l, r),
+                BinaryExpressionType.Greater => Truth(LinqExpression.GreaterThan(l, r), l, r),
+                BinaryExpressionType.GreaterOrEqual => Truth(LinqExpression.GreaterThanOrEqual(l, r), l, r),
+                BinaryExpressionType.Equal => Truth(LinqExpression.Equal(l, r), l, r),
+                BinaryExpressionType.NotEqual => Truth(LinqExpression.NotEqual(l, r), l, r),
+                BinaryExpressionType.And => Truth(LinqExpression.AndAlso(IsTrue(l), IsTrue(r)), l, r),
+                BinaryExpressionType.Or => Truth(LinqExpression.OrElse(IsTrue(l), IsTrue(r)), l, r),
                 _ => throw new FormulaException(
                     $"The operator {expression.Type} is not part of the formula language{(expression.Type == BinaryExpressionType.BitwiseXOr ? " (write powers as a ** b)" : "")}.",
                     expression.Type == BinaryExpressionType.BitwiseXOr ? PositionOf("^") : null),
@@ -175,13 +205,13 @@ public sealed class Formula
         }
 
         public Node Visit(TernaryExpression expression) => Conditional(
-            expression.LeftExpression.Accept(this), expression.MiddleExpression.Accept(this), expression.RightExpression.Accept(this));
+            Into(expression.LeftExpression), Into(expression.MiddleExpression), Into(expression.RightExpression));
 
         public Node Visit(Function function)
         {
             var written = function.Identifier.Name;
             var name = written.ToLowerInvariant();
-            var args = function.Parameters.Select(p => p.Accept(this)).ToArray();
+            var args = function.Parameters.Select(Into).ToArray();
             var constant = args.All(a => a.Constant);
             var values = args.Select(a => a.Value).ToArray();
             switch (name)
@@ -227,11 +257,20 @@ public sealed class Formula
             LinqExpression.Condition(IsTrue(condition.Value), whenTrue.Value, whenFalse.Value),
             condition.Constant && whenTrue.Constant && whenFalse.Constant);
 
-        // A condition holds when its value is a number other than zero; NaN (a missing input) does not hold.
+        // A condition holds when its value is a number other than zero; NaN (a missing input) does not hold, so a
+        // conditional on it takes its other branch.
         private static LinqExpression IsTrue(LinqExpression value) =>
-            LinqExpression.AndAlso(LinqExpression.NotEqual(value, Zero), LinqExpression.Not(Call(nameof(double.IsNaN), typeof(double), value)));
+            LinqExpression.AndAlso(LinqExpression.NotEqual(value, Zero), LinqExpression.Not(IsNaN(value)));
 
-        private static LinqExpression Truth(LinqExpression condition) => LinqExpression.Condition(condition, One, Zero);
+        // A comparison or a logical operation on a missing input has no value, as arithmetic on it has none: "x != 1"
+        // must not be true because x was never read.
+        private static LinqExpression Truth(LinqExpression condition, params LinqExpression[] operands) =>
+            LinqExpression.Condition(
+                operands.Select(IsNaN).Aggregate(LinqExpression.OrElse),
+                NaN,
+                LinqExpression.Condition(condition, One, Zero));
+
+        private static LinqExpression IsNaN(LinqExpression value) => Call(nameof(double.IsNaN), typeof(double), value);
 
         private static LinqExpression Call(string method, params LinqExpression[] args) => Call(method, typeof(Math), args);
 

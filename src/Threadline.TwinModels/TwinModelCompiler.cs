@@ -18,9 +18,24 @@ public sealed record TwinModelProblem(string Code, string Path, string Message, 
 public static partial class TwinModelCompiler
 {
     /// <summary>Compiles a document; <paramref name="displayName"/> and <paramref name="dtmiSegment"/> name the model where the document does not.</summary>
+    /// <summary>Most entries of each list of a document (signals, derived properties, rules, failure modes, components): a unit's twin, not a plant's.</summary>
+    public const int MaxEntries = 500;
+
     public static TwinFamilyModel Compile(TwinModelDocument document, string displayName, string dtmiSegment)
     {
         var problems = new List<TwinModelProblem>();
+        foreach (var (path, count) in new[] { ("signals", document.Signals.Count), ("derived", document.Derived.Count), ("rules", document.Rules.Count),
+            ("failureModes", document.FailureModes.Count), ("components", document.Components.Count) })
+        {
+            if (count > MaxEntries)
+            {
+                problems.Add(new("twin-model-too-large", path, $"{count} entries; a twin model holds at most {MaxEntries} of each."));
+            }
+        }
+        if (problems.Count > 0)
+        {
+            throw Refusal(problems);
+        }
         var signals = CheckSignals(document, problems);
         var signalIndex = signals.Select((s, i) => (s.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         var derived = CompileDerived(document, signalIndex, problems);
@@ -31,6 +46,7 @@ public static partial class TwinModelCompiler
         var running = CheckRunning(document, signalIndex, problems);
         var bins = CheckBins(document, signalIndex, problems);
         var rul = CheckRul(document, signalIndex, problems);
+        var tuning = CheckTuning(document.Tuning ?? new TwinTuning(), problems);
         if (problems.Count > 0)
         {
             throw Refusal(problems);
@@ -45,7 +61,7 @@ public static partial class TwinModelCompiler
             bins,
             running,
             rul,
-            document.Tuning ?? new TwinTuning())
+            tuning)
         {
             Components = components,
             DerivedOrder = [.. derived.Select((d, i) => (d.Order, i)).OrderBy(p => p.Order).Select(p => p.i)],
@@ -393,6 +409,27 @@ public static partial class TwinModelCompiler
             problems.Add(new("twin-model-invalid-value", "rul.minSamplesPerDay", "A day counts toward the RUL trend with at least 1 sample."));
         }
         return rul;
+    }
+
+    private static TwinTuning CheckTuning(TwinTuning t, List<TwinModelProblem> problems)
+    {
+        void Require(bool holds, string key, string rule)
+        {
+            if (!holds)
+            {
+                problems.Add(new("twin-model-invalid-value", "tuning." + key, rule));
+            }
+        }
+        Require(t.BaselineRate is > 0 and <= 1, "baselineRate", "The baseline rate is above 0 and at most 1 (per sample).");
+        Require(t.BaselineWarmup >= 1, "baselineWarmup", "The baseline warm-up is at least 1 sample.");
+        Require(t.AnomalyExitZ > 0 && t.AnomalyEnterZ > t.AnomalyExitZ, "anomalyEnterZ", "The anomaly thresholds are positive, entering above leaving (|z|).");
+        Require(t.OnDelay >= 1, "onDelay", "The on-delay is at least 1 sample.");
+        Require(t.RuleDelay >= 1, "ruleDelay", "The rule delay is at least 1 evaluation.");
+        Require(t.FastTrend > TimeSpan.Zero && t.SlowTrend > t.FastTrend, "slowTrend", "The trend time constants are positive, the slow one longer than the fast one.");
+        Require(t.StartupGrace >= TimeSpan.Zero, "startupGrace", "The start-up grace is not negative.");
+        Require(t.HealthStep is > 0 and <= 1, "healthStep", "The health reporting step is above 0 and at most 1.");
+        Require(t.RulStepDays > 0, "rulStepDays", "The RUL reporting step is above 0 days.");
+        return t;
     }
 
     private static bool CheckName(string? name, string path, string what, HashSet<string> seen, List<TwinModelProblem> problems)

@@ -88,4 +88,31 @@ public class FormulaTests
     [Fact]
     public void IdentifiersOf_Formula_ListsEachNameOnceInOrder() =>
         Assert.Equal(["flow", "discharge_pressure"], Formula.IdentifiersOf("flow * discharge_pressure + flow"));
+
+    [Theory]
+    [InlineData("not suction_pressure")]
+    [InlineData("suction_pressure != 1")]
+    [InlineData("suction_pressure > 3")]
+    [InlineData("suction_pressure == suction_pressure")]
+    [InlineData("flow > 1 and suction_pressure > 1")]
+    public void Evaluate_ConditionOnAMissingInput_HasNoValue(string text) =>
+        Assert.True(double.IsNaN(Eval(text, 0, double.NaN, 7, 0)), text);
+
+    [Fact]
+    public void Compile_LongerThanTheLimit_IsRefusedBeforeParsing()
+    {
+        var refused = Assert.Throws<FormulaException>(() => Formula.Compile(string.Join("+", Enumerable.Repeat("flow", 20_000)), Slot));
+
+        Assert.Contains("at most 400", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(80)]
+    [InlineData(130)]
+    public void Compile_NestedDeeperThanTheLimit_IsRefused(int depth)
+    {
+        var text = new string('-', depth) + "flow";
+
+        Assert.Contains("nests more than", Assert.Throws<FormulaException>(() => Formula.Compile(text, Slot)).Message, StringComparison.Ordinal);
+    }
 }

@@ -106,7 +106,19 @@ public class TwinModelCompilerTests
     [InlineData("""{"signals": [{"name": "a", "unit": "1"}], "rul": {"signal": "a", "horizonDays": 0}}""", "twin-model-invalid-value")]
     [InlineData("""{"signals": [{"name": "a", "unit": "1"}], "failureModes": [{"id": "m", "name": "M", "prior": 2}]}""", "twin-model-invalid-value")]
     [InlineData("""{"signals": [{"name": "a", "unit": "1"}], "failureModes": [{"id": "m", "name": "M", "evidence": [{"signal": "z", "healthy": 1, "failed": 2, "weight": 1}]}]}""", "twin-model-unknown-signal")]
+    [InlineData("""{"signals": [{"name": "a", "unit": "1"}], "tuning": {"onDelay": -5}}""", "twin-model-invalid-value")]
+    [InlineData("""{"signals": [{"name": "a", "unit": "1"}], "tuning": {"baselineRate": -3}}""", "twin-model-invalid-value")]
+    [InlineData("""{"signals": [{"name": "a", "unit": "1"}], "tuning": {"fastTrend": "00:00:00"}}""", "twin-model-invalid-value")]
+    [InlineData("""{"signals": [{"name": "a", "unit": "1"}], "tuning": {"anomalyEnterZ": 1, "anomalyExitZ": 2}}""", "twin-model-invalid-value")]
     public void Compile_DocumentBreakingARule_IsRefusedWithItsCode(string json, string code) => Assert.Equal(code, Refused(json).Code);
+
+    [Fact]
+    public void Compile_MoreEntriesThanTheLimit_IsRefusedBeforeCompiling()
+    {
+        var signals = string.Join(",", Enumerable.Range(0, TwinModelCompiler.MaxEntries + 1).Select(i => $$"""{"name": "s{{i}}", "unit": "1"}"""));
+
+        Assert.Equal("twin-model-too-large", Refused($$"""{"signals": [{{signals}}]}""").Code);
+    }
 
     [Fact]
     public void Compile_SeveralProblems_ListsThemAll()
@@ -121,6 +133,8 @@ public class TwinModelCompilerTests
     [InlineData("""{"signals": [{"name": "a"}]}""", "unit")]
     [InlineData("""{"signals": [{"name": "a", "unit": "1"}], "rules": [{"id": "r", "conditions": [{"signal": "a", "kind": "sideways", "value": 1}]}]}""", "kind")]
     [InlineData("""{"signals": [ """, "")]
+    [InlineData("""{"signals": [{"name": "a", "unit": "1"}], "rules": [{"id": "r", "conditions": [{"signal": "a", "kind": 99, "value": 1}]}]}""", "kind")]
+    [InlineData("""{"signals": [{"name": "a", "unit": "1"}], "rules": [{"id": "r", "severity": 42, "conditions": [{"signal": "a", "kind": "above", "value": 1}]}]}""", "severity")]
     public void Parse_DocumentThatIsNotOne_IsRefusedNamingWhere(string json, string where)
     {
         var refused = Assert.Throws<PlmRuleException>(() => TwinModelJson.Parse(json));

@@ -124,6 +124,10 @@ public sealed partial class PlmCatalog
             }
             normalised.Add(limit with { Signal = limit.Signal.Trim(), Unit = limit.Unit.Trim() });
         }
+        if (rev.TwinModel is { } document)
+        {
+            Twins.TwinModel.RequireLimitUnits(document, normalised, item.Number, rev.Code);
+        }
         return item.WithRevision(rev with { Limits = normalised });
     }
 
@@ -135,6 +139,10 @@ public sealed partial class PlmCatalog
     public Item SetTwinModel(string number, string revision, Twins.TwinModelDocument? document)
     {
         var (item, rev) = GetEditable(number, revision);
+        if (document is not null)
+        {
+            Twins.TwinModel.RequireLimitUnits(document, rev.Limits, item.Number, rev.Code);
+        }
         return item.WithRevision(rev with { TwinModel = document });
     }
 

@@ -78,7 +78,7 @@ public static class DtdlExport
                 var described = limits.Count == 0
                     ? $"{signal.Description}, in {signal.Unit}."
                     : $"{signal.Description}, in {signal.Unit}. Limits of revision {model.Revision}: {string.Join("; ", limits.Select(Describe))}.";
-                Element(json, "Telemetry", signal.Name, signal.Unit, described);
+                Element(json, "Telemetry", Segment(signal.Name), signal.Unit, described);
             }
             foreach (var signal in model.Signals)
             {
@@ -96,7 +96,7 @@ public static class DtdlExport
             }
             foreach (var derived in model.Family.Derived)
             {
-                Element(json, "Property", derived.Name, derived.Unit, $"{derived.Description}, in {derived.Unit}.", comment: FormulaComment + derived.Formula);
+                Element(json, "Property", Segment(derived.Name), derived.Unit, $"{derived.Description}, in {derived.Unit}.", comment: FormulaComment + derived.Formula);
             }
             Element(json, "Property", "runningHours", "h", "Hours run, in h.");
             Element(json, "Property", "startStopCycles", "", "Start and stop cycles counted.", "integer");

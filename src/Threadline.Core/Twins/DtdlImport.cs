@@ -64,12 +64,15 @@ public static partial class DtdlImport
                     notCarried.Add($"{name}: computed by Threadline for every twin, not declared.");
                     continue;
                 }
-                if (kind == "Property" && name.StartsWith("p_", StringComparison.Ordinal))
+                var formula = kind == "Property" && Text(element, "comment") is { } comment && comment.StartsWith(DtdlExport.FormulaComment, StringComparison.Ordinal)
+                    ? comment[DtdlExport.FormulaComment.Length..]
+                    : null;
+                if (formula is null && kind == "Property" && name.StartsWith("p_", StringComparison.Ordinal))
                 {
                     notCarried.Add($"{name}: DTDL carries only a failure mode's probability; declare the failure mode, its evidence and action under failureModes.");
                     continue;
                 }
-                if (kind == "Property" && LimitProperty().Match(name) is { Success: true } limit && telemetryNames.Contains(limit.Groups[1].Value))
+                if (formula is null && kind == "Property" && LimitProperty().Match(name) is { Success: true } limit && telemetryNames.Contains(limit.Groups[1].Value))
                 {
                     notCarried.Add($"{name}: a design limit belongs to the PLM revision; set it with PUT .../revisions/{{rev}}/limits.");
                     continue;
@@ -88,9 +91,9 @@ public static partial class DtdlImport
                     continue;
                 }
                 description = DescriptionWithoutUnit(description, unit);
-                if (kind == "Property" && Text(element, "comment") is { } comment && comment.StartsWith(DtdlExport.FormulaComment, StringComparison.Ordinal))
+                if (formula is not null)
                 {
-                    derived.Add(new DerivedDeclaration(name, unit, comment[DtdlExport.FormulaComment.Length..], description));
+                    derived.Add(new DerivedDeclaration(name, unit, formula, description));
                 }
                 else
                 {
@@ -113,7 +116,8 @@ public static partial class DtdlImport
     [GeneratedRegex(@" rev \S+$")]
     private static partial Regex RevisionSuffix();
 
-    [GeneratedRegex(@", in (?<unit>[^,]+?)\.(\s|$)")]
+    // At the end of the description, or before the limits sentence the export adds to a signal's.
+    [GeneratedRegex(@", in (?<unit>[^,]+?)\.(?: Limits of revision .*)?$", RegexOptions.Singleline)]
     private static partial Regex UnitPhrase();
 
     private static string? UnitIn(string description) =>
@@ -121,9 +125,8 @@ public static partial class DtdlImport
 
     private static string DescriptionWithoutUnit(string description, string unit)
     {
-        var phrase = $", in {unit}.";
-        var at = description.IndexOf(phrase, StringComparison.Ordinal);
-        return at >= 0 ? description[..at] : description;
+        var match = UnitPhrase().Match(description);
+        return match.Success && match.Groups["unit"].Value == unit ? description[..match.Index] : description;
     }
 
     private static IReadOnlyList<string> Types(JsonElement element) =>

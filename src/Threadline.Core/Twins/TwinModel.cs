@@ -101,6 +101,24 @@ public sealed class TwinModel
     public DesignLimit? UpperLimit(string signal) =>
         LimitsOf(signal).Where(l => l.Max is not null).OrderByDescending(l => l.Severity).FirstOrDefault();
 
+    /// <summary>
+    /// Refuses limits that a document's twin could not judge: a limit on a signal the document declares must be in that
+    /// signal's unit. Checked whenever either changes on a Draft, so a released revision always binds.
+    /// </summary>
+    public static void RequireLimitUnits(TwinModelDocument document, IReadOnlyList<DesignLimit> limits, string item, string revision)
+    {
+        foreach (var limit in limits)
+        {
+            var signal = document.Signals.FirstOrDefault(s => string.Equals(s.Name, limit.Signal, StringComparison.Ordinal));
+            if (signal is not null && !SameUnit(limit.Unit, signal.Unit ?? ""))
+            {
+                throw PlmRuleException.Invalid(
+                    "twin-limit-unit",
+                    $"Revision {revision} of {item} limits {signal.Name} in '{limit.Unit}', but its twin model measures it in '{signal.Unit}'.");
+            }
+        }
+    }
+
     private static bool SameUnit(string a, string b) => string.Equals(Normalise(a), Normalise(b), StringComparison.OrdinalIgnoreCase);
 
     // PLM exports spell superscripts and degrees in ASCII as often as not.

@@ -111,7 +111,10 @@ public static class TwinModelJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // Names only: an undeclared number ("kind": 99) would be stored and never match anything.
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        // YAML hands every plain scalar over as text (its type is the target field's); JSON may do the same.
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // A misspelt key ("deadBand") would otherwise be dropped without a word and the model would silently differ.
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,

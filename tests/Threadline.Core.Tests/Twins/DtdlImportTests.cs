@@ -81,4 +81,19 @@ public class DtdlImportTests
     [InlineData("""{"@context": """, "dtdl-invalid")]
     public void Read_WhatIsNotAnInterfaceOrSaysNoUnit_IsRefused(string dtdl, string code) =>
         Assert.Equal(code, Assert.Throws<PlmRuleException>(() => DtdlImport.Read(dtdl)).Code);
+
+    [Fact]
+    public void ExportImport_DerivedNamedLikeAProbability_AndAnInUnitPhraseInADescription_ComeBack()
+    {
+        var document = new TwinModelDocument
+        {
+            Signals = [new("bearing_temperature", "°C", "Bearing temperature, in the drive end. Measured by a PT100")],
+            Derived = [new("p_ratio", "ratio", "bearing_temperature / 100", "Share of the alarm point")],
+        };
+
+        var imported = DtdlImport.Read(DtdlExport.Interface(Bind(document))).Document;
+
+        Assert.Equal(document.Signals.Select(s => (s.Name, s.Unit, s.Description)), imported.Signals.Select(s => (s.Name, s.Unit, s.Description)));
+        Assert.Equal(document.Derived, imported.Derived);
+    }
 }

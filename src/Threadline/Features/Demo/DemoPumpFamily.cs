@@ -145,7 +145,7 @@ public static class DemoPumpFamily
     private static Item SetTwinModel(PlmCatalog catalog, string number, string revision, TwinModelDocument document)
     {
         var item = catalog.Get(number);
-        TwinModelDocuments.Check(item, item.GetRevision(revision), document);
+        TwinModelDocuments.Check(item, document);
         return catalog.SetTwinModel(number, revision, document);
     }
 

@@ -26,6 +26,13 @@ public sealed class PlmService(PlmStore store, TimeProvider time, ILogger<PlmSer
     public async Task<PlmCatalog> CatalogAsync(CancellationToken cancellationToken = default) =>
         (await CurrentAsync(cancellationToken)).Catalog;
 
+    /// <summary>The latest catalog with its version, read together (refreshed from the store when it moved).</summary>
+    public async Task<(PlmCatalog Catalog, long Version)> CatalogWithVersionAsync(CancellationToken cancellationToken = default)
+    {
+        var snapshot = await CurrentAsync(cancellationToken);
+        return (snapshot.Catalog, snapshot.Version);
+    }
+
     /// <summary>
     /// Applies a change decided against the latest snapshot and stores the items it returns. The change may run
     /// more than once (after a concurrent write), so it must be a pure function of the catalog it is given.

@@ -13,7 +13,15 @@ namespace Threadline.Features.Plm;
 /// </summary>
 public static class TwinModelDocuments
 {
-    /// <summary>Parses a YAML document into the same document JSON would give: plain scalars that read as numbers, booleans or null are those, quoted ones text.</summary>
+    /// <summary>Deepest nesting a YAML twin model may have (the document itself is four levels deep).</summary>
+    private const int MaxYamlDepth = 16;
+
+    /// <summary>
+    /// Parses a YAML document into the same document JSON would give. Plain scalars go over as text and take the type
+    /// of the field they land in (so <c>unit: 1</c> is the unit "1" and <c>value: 4.0</c> a number); <c>~</c>, <c>null</c>
+    /// and empty values are null. Aliases, tags on keys, duplicate keys and deep nesting are refused: a twin model
+    /// needs none of them, and an alias can make a few hundred bytes expand without end.
+    /// </summary>
     public static TwinModelDocument ParseYaml(string yaml)
     {
         var stream = new YamlStream();
@@ -29,48 +37,58 @@ public static class TwinModelDocuments
         {
             throw PlmRuleException.Invalid("twin-model-invalid", $"A YAML twin model is one document; this text holds {stream.Documents.Count}.");
         }
-        return TwinModelJson.Parse(ToJson(stream.Documents[0].RootNode)?.ToJsonString() ?? "null");
+        var seen = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        return TwinModelJson.Parse(ToJson(stream.Documents[0].RootNode, 0, seen)?.ToJsonString() ?? "null");
     }
 
     /// <summary>
-    /// Refuses a document the twin runtime could not run for this revision: every problem of the document itself
-    /// (Threadline.TwinModels), then a design limit in another unit than the model's signal.
+    /// Refuses a document the twin runtime could not run for an item: every problem of the document itself, found by
+    /// compiling it as the runtime will (Threadline.TwinModels). Its fit with a revision's limits is the domain's rule,
+    /// checked by <see cref="PlmCatalog.SetTwinModel"/> and <see cref="PlmCatalog.SetLimits"/>.
     /// </summary>
-    public static void Check(Item item, ItemRevision revision, TwinModelDocument document)
+    public static void Check(Item item, TwinModelDocument document) => TwinModels.TwinModelCompiler.Compile(document, item);
+
+    private static JsonNode? ToJson(YamlNode node, int depth, HashSet<YamlNode> seen)
     {
-        var family = TwinModels.TwinModelCompiler.Compile(document, item);
-        TwinModel.For(family, item.Number, revision);
+        // YamlDotNet resolves an alias to the node it names, so a node met twice is an alias.
+        if (!seen.Add(node))
+        {
+            throw Invalid(node, "YAML anchors and aliases are not part of a twin model document");
+        }
+        if (depth > MaxYamlDepth)
+        {
+            throw Invalid(node, $"the document nests deeper than {MaxYamlDepth} levels");
+        }
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var json = new JsonObject();
+                foreach (var (keyNode, value) in map.Children)
+                {
+                    if (keyNode is not YamlScalarNode { Value: { } key } || !keyNode.Tag.IsEmpty)
+                    {
+                        throw Invalid(keyNode, "a key of a twin model document is a plain name");
+                    }
+                    if (json.ContainsKey(key))
+                    {
+                        throw Invalid(keyNode, $"the key '{key}' appears twice");
+                    }
+                    json[key] = ToJson(value, depth + 1, seen);
+                }
+                return json;
+            case YamlSequenceNode list:
+                return new JsonArray([.. list.Children.Select(child => ToJson(child, depth + 1, seen))]);
+            case YamlScalarNode scalar:
+                return scalar.Style == ScalarStyle.Plain && scalar.Value is "" or "~" or "null" or "Null" or "NULL" or null
+                    ? null
+                    : JsonValue.Create(scalar.Value);
+            default:
+                throw Invalid(node, "this kind of YAML node is not part of a twin model document");
+        }
     }
 
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode map => new JsonObject(map.Children.Select(p => KeyValuePair.Create(
-            p.Key is YamlScalarNode key ? key.Value ?? "" : throw PlmRuleException.Invalid("twin-model-invalid", $"Line {p.Key.Start.Line}: a key of a twin model document is a plain name."),
-            ToJson(p.Value)))),
-        YamlSequenceNode list => new JsonArray([.. list.Children.Select(ToJson)]),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => throw PlmRuleException.Invalid("twin-model-invalid", $"Line {node.Start.Line}: YAML aliases and tags are not part of a twin model document."),
-    };
-
-    private static JsonNode? Scalar(YamlScalarNode scalar)
-    {
-        var text = scalar.Value ?? "";
-        if (scalar.Style is not ScalarStyle.Plain)
-        {
-            return JsonValue.Create(text);
-        }
-        if (text is "" or "~" or "null" or "Null" or "NULL")
-        {
-            return null;
-        }
-        if (text is "true" or "True" or "TRUE" or "false" or "False" or "FALSE")
-        {
-            return JsonValue.Create(text.Equals("true", StringComparison.OrdinalIgnoreCase));
-        }
-        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
-            ? JsonValue.Create(number)
-            : JsonValue.Create(text);
-    }
+    private static PlmRuleException Invalid(YamlNode node, string why) =>
+        PlmRuleException.Invalid("twin-model-invalid", $"The twin model document is not valid (line {node.Start.Line}, column {node.Start.Column}): {why}.");
 
     /// <summary>Reads a request body as text, refusing one larger than a twin model document plausibly is.</summary>
     public static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)

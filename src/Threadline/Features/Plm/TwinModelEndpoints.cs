@@ -42,12 +42,9 @@ public static class TwinModelEndpoints
         {
             document = IsYaml(request.ContentType) ? TwinModelDocuments.ParseYaml(text) : TwinModelJson.Parse(text);
         }
-        var item = await plm.ChangeAsync((catalog, _) =>
-        {
-            var target = catalog.Get(number);
-            TwinModelDocuments.Check(target, target.GetRevision(revision), document);
-            return catalog.SetTwinModel(number, revision, document);
-        }, ct);
+        // Compiled before the write, outside the PLM write gate: a document's own problems do not depend on the catalog's state.
+        TwinModelDocuments.Check((await plm.CatalogAsync(ct)).Get(number), document);
+        var item = await plm.ChangeAsync((catalog, _) => catalog.SetTwinModel(number, revision, document), ct);
         return TypedResults.Ok(Response(item, item.GetRevision(revision), notCarried));
     }
 

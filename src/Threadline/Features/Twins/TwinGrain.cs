@@ -92,8 +92,8 @@ public sealed class TwinGrain(
         {
             return;
         }
-        var catalog = await plm.CatalogAsync(cancellationToken);
-        _model = ResolveModel(catalog, plm.Cached?.Version);
+        var (catalog, version) = await plm.CatalogWithVersionAsync(cancellationToken);
+        _model = ResolveModel(catalog, version);
         if (_model is null)
         {
             return;
@@ -165,8 +165,8 @@ public sealed class TwinGrain(
             return;
         }
         _asset = history.Asset;
-        var catalog = await plm.CatalogAsync(CancellationToken.None);
-        FollowModel(catalog, plm.Cached?.Version);
+        var (catalog, version) = await plm.CatalogWithVersionAsync(CancellationToken.None);
+        FollowModel(catalog, version);
         await TakeInConfigurationAsync(catalog, history.AsBuilt, history.Events, CancellationToken.None);
         // Written now, as when a reading concludes something; this covers a twin the call itself activated.
         await FlushAsync();

@@ -35,6 +35,7 @@ public static class TwinRegistration
         }
         builder.Services.AddSingleton<TwinPublisher>();
         builder.Services.AddSingleton<ILimitJudge, TwinLimitJudge>();
+        builder.Services.AddHostedService<PlmSnapshotRefresher>();
         builder.Services.AddSingleton<IAssetConfigurationObserver, TwinConfigurationHook>();
         builder.Services.AddSingleton<TwinFeed>();
         builder.Services.AddSingleton<ITelemetryObserver>(sp => sp.GetRequiredService<TwinFeed>());

@@ -190,6 +190,34 @@ public sealed class SecondProductTwinTests : IAsyncLifetime
         Assert.Contains(notCarried, n => n.StartsWith("vibration_warning_max", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nsignals: [*b, *b]\n", "aliases")]
+    [InlineData("signals:\n  - name: a\n    unit: bar\n    !!str unit: psi\n", "plain name")]
+    [InlineData("signals:\n  - name: a\n    unit: bar\n    unit: psi\n", "")]
+    [InlineData("signals: [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]\n", "deeper")]
+    public async Task HostileYaml_Is422_NeverA500(string yaml, string why)
+    {
+        await Ok(_server.PostAsync("/api/items", new { number = "SC-600", name = "Screw compressor", kind = "Product" }));
+        using var body = new StringContent(yaml, Encoding.UTF8);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/yaml");
+
+        var problem = await Problems.Expect(await _server.Client.PutAsync("/api/items/SC-600/revisions/A/twin-model", body), HttpStatusCode.UnprocessableEntity, "twin-model-invalid");
+
+        Assert.Contains(why, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task YamlCountUnit_IsTheText1()
+    {
+        await Ok(_server.PostAsync("/api/items", new { number = "SC-700", name = "Screw compressor", kind = "Product" }));
+        using var body = new StringContent("signals:\n  - {name: starts, unit: 1, deadband: 0.5}\n", Encoding.UTF8, "application/yaml");
+
+        var stored = await Ok(_server.Client.PutAsync("/api/items/SC-700/revisions/A/twin-model", body));
+
+        var signal = stored.GetProperty("document").GetProperty("signals")[0];
+        Assert.Equal(("1", 0.5), (signal.GetProperty("unit").GetString(), signal.GetProperty("deadband").GetDouble()));
+    }
+
     [Fact]
     public async Task YamlThatIsNotYaml_Is422WithTheLine()
     {

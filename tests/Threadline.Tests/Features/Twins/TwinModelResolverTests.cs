@@ -61,4 +61,23 @@ public class TwinModelResolverTests
     [Fact]
     public void ModelFor_RevisionPlmDoesNotKnow_IsRefused() =>
         Assert.Throws<PlmRuleException>(() => new TwinModelResolver().ModelFor(Catalog, Pump("D") with { Revision = "Z" }));
+
+    [Fact]
+    public void ModelFor_DocumentOrLimitsChanged_GivesANewModel()
+    {
+        var resolver = new TwinModelResolver();
+        var withDraft = Catalog.With([Catalog.CreateNextRevision(DemoPumpFamily.Pump, null, T0)]);
+        var first = resolver.ModelFor(withDraft, Pump("D") with { Revision = "E" })!;
+
+        var tighter = withDraft.With([withDraft.SetLimits(DemoPumpFamily.Pump, "E", [new DesignLimit("bearing_vibration_x", null, 2.0, "mm/s", LimitSeverity.Warning)])]);
+        var second = resolver.ModelFor(tighter, Pump("D") with { Revision = "E" })!;
+        var smaller = tighter.With([tighter.SetTwinModel(DemoPumpFamily.Pump, "E", new TwinModelDocument { Signals = [new TwinSignal("bearing_vibration_x", "mm/s")] })]);
+        var third = resolver.ModelFor(smaller, Pump("D") with { Revision = "E" })!;
+
+        Assert.NotSame(first, second);
+        Assert.Equal(2.0, second.UpperLimit("bearing_vibration_x")?.Max);
+        Assert.NotSame(second, third);
+        Assert.Equal(["bearing_vibration_x"], third.Signals.Select(s => s.Name));
+        Assert.Same(third, resolver.ModelFor(smaller, Pump("D") with { Revision = "E" }));
+    }
 }
