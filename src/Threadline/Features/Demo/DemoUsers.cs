@@ -23,7 +23,9 @@ public static class DemoUsers
             var password = name == SecurityBootstrap.AdminName && !string.IsNullOrEmpty(bootstrap)
                 ? bootstrap
                 : Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
-            await security.CreateUserAsync(name, password, [role.Name(), Role.Viewer.Name()], ct);
+            var user = await security.CreateUserAsync(name, password, [role.Name(), Role.Viewer.Name()], ct);
+            await services.GetRequiredService<AuditTrail>().AppendAsync(new AuditEvent("threadline", nameof(PrincipalKind.Service), "demo users",
+                "/api/users/" + user.Name, After: string.Join(',', user.Roles)), ct);
             created.Add((name, password));
         }
         return created;

@@ -73,3 +73,19 @@ public sealed class AuditTrailTests
         Assert.Contains("entry 5 (POST /api/items/", error.ToString(), StringComparison.Ordinal);
     }
 }
+
+public sealed class AuditTrailOnPostgresTests(PostgresDatabaseFactory databases) : IClassFixture<PostgresDatabaseFactory>
+{
+    [Fact]
+    public async Task TwoServersAppendingAtOnce_KeepOneLinearChain()
+    {
+        var database = await databases.CreateAsync();
+        await using var first = await ThreadlineTestServer.StartOnPostgresAsync(database);
+        await using var second = await ThreadlineTestServer.StartOnPostgresAsync(database);
+        var trails = new[] { first.Services.GetRequiredService<AuditTrail>(), second.Services.GetRequiredService<AuditTrail>() };
+        // Each server serializes its own appends; only the advisory lock keeps the two from reading the same last entry.
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => trails[i % 2].AppendAsync(new AuditEvent("tester", "User", "write", $"/r/{i}")))));
+        Assert.Null(await trails[1].VerifyAsync());
+        Assert.Equal(41, await trails[0].CountAsync());
+    }
+}
