@@ -25,7 +25,15 @@ public static class SecurityBootstrap
                 + "(environment THREADLINE__SECURITY__BOOTSTRAPADMINPASSWORD) to create user 'admin' at this start.",
             ]);
         }
-        await security.CreateUserAsync(AdminName, password, [Role.Admin.Name()], ct);
+        try
+        {
+            await security.CreateUserAsync(AdminName, password, [Role.Admin.Name()], ct);
+        }
+        catch (Exception raced) when (raced is Microsoft.EntityFrameworkCore.DbUpdateException or SecurityRuleException { Code: "name-taken" })
+        {
+            // Several servers on one new PostgreSQL database start at once: one of them creates the admin.
+            return;
+        }
         await services.GetRequiredService<AuditTrail>().AppendAsync(new AuditEvent("threadline", nameof(PrincipalKind.Service),
             "bootstrap admin", "/api/users/" + AdminName), ct);
     }
