@@ -175,6 +175,8 @@ internal static class IngestBenchmark
             ["Urls"] = "http://127.0.0.1:0",
             ["Mqtt:Port"] = "0",
             ["Uns:Prefix"] = Prefix,
+            // A bench server has no users yet; it needs an admin to start, and nobody logs in.
+            ["Security:BootstrapAdminPassword"] = "bench-admin-" + Guid.NewGuid().ToString("N"),
             ["Logging:Format"] = "text",
             ["Logging:LogLevel:Default"] = "Warning",
         });

@@ -155,6 +155,8 @@ internal static class TwinsBenchmark
             ["Urls"] = "http://127.0.0.1:0",
             ["Mqtt:Port"] = "0",
             ["Twins:Enabled"] = "true",
+            // A bench server has no users yet; it needs an admin to start, and nobody logs in.
+            ["Security:BootstrapAdminPassword"] = "bench-admin-" + Guid.NewGuid().ToString("N"),
             ["Twins:SiloPort"] = "0",
             ["Twins:GatewayPort"] = "0",
             ["Twins:PersistIntervalSeconds"] = options.PersistIntervalSeconds.ToString(CultureInfo.InvariantCulture),

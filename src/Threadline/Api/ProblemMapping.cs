@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Threadline.Features.Assets;
 using Threadline.Plm;
+using Threadline.Security;
 
 namespace Threadline.Api;
 
@@ -21,6 +22,7 @@ internal sealed class ProblemMapping(IProblemDetailsService problems) : IExcepti
                 RuleViolationKind.Conflict => StatusCodes.Status409Conflict,
                 _ => StatusCodes.Status422UnprocessableEntity,
             }, rule.Code, rule.Message, rule.Extensions),
+            SecurityRuleException rule => Problem(rule.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status422UnprocessableEntity, rule.Code, rule.Message),
             ExternalAssetException external => Problem(StatusCodes.Status404NotFound, "external-asset",
                 external.Message + $" Ask {AssetEndpoints.ExternalLocation(external)}."),
             BadHttpRequestException bad => Problem(bad.StatusCode, "malformed-request",

@@ -4,6 +4,7 @@ using Threadline.Features.Assets;
 using Threadline.Features.Assets.Import;
 using Threadline.Features.Demo;
 using Threadline.Features.Plm.Import;
+using Threadline.Features.Security;
 using Threadline.Hosting;
 
 namespace Threadline.Cli;
@@ -22,6 +23,8 @@ public static class ThreadlineCli
         import.Subcommands.Add(ImportAssetsCommand.AsBuilt());
         root.Subcommands.Add(import);
         root.Subcommands.Add(AssetsCommand.Create());
+        root.Subcommands.Add(SecurityCommands.Users());
+        root.Subcommands.Add(SecurityCommands.Audit());
         root.Subcommands.Add(Features.Bench.BenchCommands.Create());
         return root;
     }

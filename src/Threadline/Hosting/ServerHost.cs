@@ -4,6 +4,7 @@ using Threadline.Features.Assets;
 using Threadline.Features.Demo;
 using Threadline.Features.Ingestion;
 using Threadline.Features.Plm;
+using Threadline.Features.Security;
 using Threadline.Features.Telemetry;
 using Threadline.Features.Twins;
 using Threadline.Storage;
@@ -34,6 +35,7 @@ public static class ServerHost
         }
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(shutdownSeconds));
         builder.Services.AddStorage(builder.Configuration);
+        builder.AddSecurity();
         builder.Services.AddPlm();
         builder.Services.AddInstalledBase();
         builder.Services.AddIngestion(builder.Configuration);
@@ -57,8 +59,12 @@ public static class ServerHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
-        app.MapHealthChecks("/health");
+        app.UseSecurity();
+        app.MapOpenApi().RequireAuthorization(RolePolicies.Viewer);
+        // Liveness says only that the process answers: a load balancer asks it without credentials.
+        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health").RequireAuthorization(RolePolicies.Viewer);
+        app.MapSecurityEndpoints();
         app.MapPlmEndpoints();
         app.MapAssetEndpoints();
         app.MapIngestionEndpoints();
@@ -77,6 +83,7 @@ public static class ServerHost
         {
             await seed(app.Services, cancellationToken);
         }
+        await SecurityBootstrap.EnsureAdminAsync(app.Services, cancellationToken);
         await app.StartAsync(cancellationToken);
     }
 

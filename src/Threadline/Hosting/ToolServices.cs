@@ -1,5 +1,6 @@
 using Threadline.Features.Assets;
 using Threadline.Features.Plm;
+using Threadline.Features.Security;
 using Threadline.Storage;
 
 namespace Threadline.Hosting;
@@ -17,6 +18,7 @@ public static class ToolServices
             .AddStorage(configuration)
             .AddPlm()
             .AddInstalledBase()
+            .AddSecurityStore()
             .BuildServiceProvider();
         await services.GetRequiredService<ThreadlineDb>().MigrateAsync(cancellationToken);
         return services;

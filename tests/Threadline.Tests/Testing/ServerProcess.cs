@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using Xunit.Abstractions;
 
 namespace Threadline.Testing;
@@ -63,6 +64,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             ["Twins:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture), ["Twins:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
             ["Logging:Format"] = "text", ["Logging:LogLevel:Default"] = "Warning",
+            ["Security:BootstrapAdminPassword"] = ThreadlineTestServer.AdminPassword,
         };
         foreach (var (key, value) in environment)
         {
@@ -98,6 +100,17 @@ public sealed class ServerProcess : IAsyncDisposable
         Assert.False(_process.HasExited, $"The server process exited with code {(_process.HasExited ? _process.ExitCode : 0)}:\n{Log}");
         try
         {
+            if (!(await _http.GetAsync("/health/live")).IsSuccessStatusCode)
+            {
+                return false;
+            }
+            var login = await _http.PostAsJsonAsync("/api/auth/token", new { username = "admin", password = ThreadlineTestServer.AdminPassword });
+            if (!login.IsSuccessStatusCode)
+            {
+                return false;
+            }
+            var token = (await login.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString();
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             return (await _http.GetAsync("/health")).IsSuccessStatusCode;
         }
         catch (HttpRequestException)

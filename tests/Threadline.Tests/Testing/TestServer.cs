@@ -1,12 +1,15 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Threadline.Features.Assets;
+using Threadline.Features.Security;
 using Threadline.Features.Telemetry;
 using Threadline.Hosting;
 
@@ -14,10 +17,14 @@ namespace Threadline.Testing;
 
 /// <summary>
 /// The real server pipeline (same registrations and endpoints as `serve`) on an in-memory transport,
-/// with its own data folder, the chosen storage and a fake clock.
+/// with its own data folder, the chosen storage and a fake clock. <see cref="Client"/> is authenticated as the
+/// bootstrap admin (bearer token); <see cref="AnonymousClient"/> and <see cref="ClientWithRolesAsync"/> test the refusals.
 /// </summary>
 public sealed class ThreadlineTestServer : IAsyncDisposable
 {
+    /// <summary>The bootstrap admin's password on every test server.</summary>
+    public const string AdminPassword = "test-admin-password";
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private readonly Microsoft.AspNetCore.Builder.WebApplication _app;
@@ -38,6 +45,27 @@ public sealed class ThreadlineTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>A client that sends no credentials.</summary>
+    public HttpClient AnonymousClient() => _app.GetTestClient();
+
+    /// <summary>A client for a new user holding exactly <paramref name="roles"/>, with a bearer token.</summary>
+    public async Task<HttpClient> ClientWithRolesAsync(params string[] roles)
+    {
+        var security = Services.GetRequiredService<SecurityService>();
+        var user = await security.CreateUserAsync($"user-{Guid.NewGuid():N}", AdminPassword, roles, CancellationToken.None);
+        return await ClientForAsync(user.Name);
+    }
+
+    /// <summary>A client with a fresh bearer token of an existing principal.</summary>
+    public async Task<HttpClient> ClientForAsync(string name)
+    {
+        // Ten years: tests that move the fake clock by months keep their client.
+        var token = await Services.GetRequiredService<SecurityService>().IssueTokenAsync(name, apiToken: false, TimeSpan.FromDays(3650), CancellationToken.None);
+        var client = _app.GetTestClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        return client;
+    }
+
     /// <summary>
     /// Starts a server. <paramref name="services"/> runs after the server's own registrations, so a test can replace a
     /// service (the last registration of a type wins). The embedded MQTT broker listens on a free port unless the
@@ -52,7 +80,10 @@ public sealed class ThreadlineTestServer : IAsyncDisposable
             ["Twins:Enabled"] = "false", ["Twins:SiloPort"] = "0", ["Twins:GatewayPort"] = "0",
             // Most ingestion tests read the store as soon as a QoS 1 publish returns, which is what the acknowledgement
             // means with Store; the journal's acknowledgement (the product default) is tested on its own (IntakeJournal*Tests).
-            ["Ingestion:AcknowledgeAfter"] = "Store" };
+            ["Ingestion:AcknowledgeAfter"] = "Store",
+            ["Security:BootstrapAdminPassword"] = AdminPassword,
+            // The rate limit has its own test; the others must not meet it.
+            ["Security:RequestsPerMinute"] = "1000000" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             flags[key] = value;
@@ -61,10 +92,20 @@ public sealed class ThreadlineTestServer : IAsyncDisposable
         builder.WebHost.UseTestServer();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
         builder.Services.AddSingleton<TimeProvider>(time);
+        // The product's PBKDF2 cost (100,000 iterations) a hundred times over would only slow the suite.
+        builder.Services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1000);
         services?.Invoke(builder.Services);
         var app = ServerHost.Build(builder);
         await ServerHost.StartAsync(app, seed);
-        return new ThreadlineTestServer(app, dataDirectory, time);
+        var server = new ThreadlineTestServer(app, dataDirectory, time);
+        var security = app.Services.GetRequiredService<SecurityService>();
+        // A store whose first admin came from `users add` has no "admin"; such a test picks its client itself.
+        if ((await security.ListAsync(Threadline.Security.PrincipalKind.User, CancellationToken.None)).Any(u => u.Name == SecurityBootstrap.AdminName))
+        {
+            var token = await security.IssueTokenAsync(SecurityBootstrap.AdminName, apiToken: false, TimeSpan.FromDays(3650), CancellationToken.None);
+            server.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        }
+        return server;
     }
 
     public static Task<ThreadlineTestServer> StartOnPostgresAsync(PostgresDatabase database) =>

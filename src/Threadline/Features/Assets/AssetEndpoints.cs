@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Threadline.Api;
 using Threadline.Assets;
 using Threadline.Features.Plm;
+using Threadline.Features.Security;
 using Threadline.Plm;
 
 namespace Threadline.Features.Assets;
@@ -12,31 +13,31 @@ public static class AssetEndpoints
 
     public static IEndpointRouteBuilder MapAssetEndpoints(this IEndpointRouteBuilder app)
     {
-        var assets = app.MapGroup("/api/assets").WithTags("Installed base");
-        assets.MapPost("/", Register).WithSummary("Register a unit; its asset ID is made from its family pattern");
+        var assets = app.MapGroup("/api/assets").WithTags("Installed base").RequireAuthorization(RolePolicies.Viewer);
+        assets.MapPost("/", Register).RequireAuthorization(RolePolicies.Technician).WithSummary("Register a unit; its asset ID is made from its family pattern");
         assets.MapGet("/", List).WithSummary("List units by site (ISA-95 path prefix), item, revision and status");
         assets.MapGet("/validation", Validate).WithSummary("The validation gate: which targeted asset IDs resolve to a released BOM, and why not");
         assets.MapGet("/validation/targets", Targets).WithSummary("The asset IDs the IoT side uses, which the gate must resolve");
-        assets.MapPut("/validation/targets", ReplaceTargets).WithSummary("Replace the list of targeted asset IDs");
+        assets.MapPut("/validation/targets", ReplaceTargets).RequireAuthorization(RolePolicies.Admin).WithSummary("Replace the list of targeted asset IDs");
         assets.MapPost("/remediation", Remediate).WithSummary("Normalise raw asset IDs and propose the record each most likely means");
         assets.MapGet("/service-bom-accuracy", Accuracy).WithSummary("Share of installed field-replaceable components that the service BOM allows");
         assets.MapGet("/{assetId}", Get).WithSummary("One unit (redirects to the holding PLM for an external family)");
-        assets.MapPut("/{assetId}/as-built", SetAsBuilt).WithSummary("Replace the as-built record (from MES) and reconcile it with the design");
+        assets.MapPut("/{assetId}/as-built", SetAsBuilt).RequireAuthorization(RolePolicies.Technician).WithSummary("Replace the as-built record (from MES) and reconcile it with the design");
         assets.MapGet("/{assetId}/as-built", GetAsBuilt).WithSummary("The as-built record and its deviations from the design");
-        assets.MapPost("/{assetId}/service-events", AddServiceEvent).WithSummary("Record a service event (a replacement changes the configuration)");
+        assets.MapPost("/{assetId}/service-events", AddServiceEvent).RequireAuthorization(RolePolicies.Technician).WithSummary("Record a service event (a replacement changes the configuration)");
         assets.MapGet("/{assetId}/service-events", ServiceEvents).WithSummary("The unit's service history in time order");
         assets.MapGet("/{assetId}/configuration", Configuration).WithSummary("The as-maintained configuration on a date");
         assets.MapGet("/{assetId}/context", Context).WithSummary("PLM context for an operator: revisions, limits, change orders, service BOM");
         assets.MapGet("/{assetId}/events", LifecycleEvents).WithSummary("Typed events on the unit's record: alert steps, presence, signal events, service, configuration");
-        assets.MapPost("/{assetId}/retire", Retire).WithSummary("Flag the unit end-of-life: read-only, telemetry kept");
+        assets.MapPost("/{assetId}/retire", Retire).RequireAuthorization(RolePolicies.Engineer).WithSummary("Flag the unit end-of-life: read-only, telemetry kept");
 
-        var families = app.MapGroup("/api/asset-families").WithTags("Installed base");
+        var families = app.MapGroup("/api/asset-families").WithTags("Installed base").RequireAuthorization(RolePolicies.Viewer);
         families.MapGet("/", Families).WithSummary("The federation table: product-family prefix to the PLM that holds it");
-        families.MapPut("/{prefix}", PutFamily).WithSummary("Add or change a family: its PLM (local or a URL), ID pattern and serial padding");
-        app.MapGet("/api/federation/route/{assetId}", Route).WithTags("Installed base").WithSummary("Which PLM holds an asset ID, by its prefix");
-        app.MapGet("/api/alerts", Alerts).WithTags("Installed base")
+        families.MapPut("/{prefix}", PutFamily).RequireAuthorization(RolePolicies.Admin).WithSummary("Add or change a family: its PLM (local or a URL), ID pattern and serial padding");
+        app.MapGet("/api/federation/route/{assetId}", Route).WithTags("Installed base").RequireAuthorization(RolePolicies.Viewer).WithSummary("Which PLM holds an asset ID, by its prefix");
+        app.MapGet("/api/alerts", Alerts).WithTags("Installed base").RequireAuthorization(RolePolicies.Viewer)
             .WithSummary("Alerts raised across the fleet, by alert kind, failure mode, item, revision, signal, severity, site and time");
-        app.MapGet("/api/triage", Triage).WithTags("Installed base").WithSummary("Automatic changes for end-of-life units, waiting for a person");
+        app.MapGet("/api/triage", Triage).WithTags("Installed base").RequireAuthorization(RolePolicies.Viewer).WithSummary("Automatic changes for end-of-life units, waiting for a person");
         return app;
     }
 
@@ -86,9 +87,13 @@ public static class AssetEndpoints
         return TypedResults.Ok(new AsBuiltResponse(asset.Id, [.. built.Select(AsBuiltComponentDto.From)], [.. deviations.Select(DeviationDto.From)]));
     }
 
-    private static async Task<Created<ServiceEventResponse>> AddServiceEvent(string assetId, ServiceEventRequest request, InstalledBaseService assets, CancellationToken ct)
+    private static async Task<Created<ServiceEventResponse>> AddServiceEvent(string assetId, ServiceEventRequest request, System.Security.Claims.ClaimsPrincipal user, InstalledBaseService assets, CancellationToken ct)
     {
-        var stored = await assets.AddServiceEventAsync(assetId, request.ToDomain(), ct);
+        // The record names who is authenticated; a name typed in the request stays as a remark, never as the author.
+        var typed = request.Technician?.Trim();
+        var author = user.Identity!.Name!;
+        var notes = string.IsNullOrEmpty(typed) || typed == author ? request.Notes : $"{request.Notes} (typed technician: {typed})".TrimStart();
+        var stored = await assets.AddServiceEventAsync(assetId, (request with { Technician = author, Notes = notes }).ToDomain(), ct);
         return TypedResults.Created($"/api/assets/{Uri.EscapeDataString(assetId)}/service-events", ServiceEventResponse.From(stored));
     }
 

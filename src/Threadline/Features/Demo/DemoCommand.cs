@@ -30,6 +30,7 @@ public static class DemoCommand
     {
         var seeded = await DemoPumpFamily.SeedAsync(services.GetRequiredService<PlmService>(), ct);
         var fleet = await DemoFleet.SeedAsync(services, ct);
+        var users = await DemoUsers.SeedAsync(services, ct);
         var urls = services.GetRequiredService<IConfiguration>()["Urls"] ?? Hosting.ServerHost.DefaultUrls;
         var root = urls.Split(';')[0].TrimEnd('/');
         Console.WriteLine(seeded ? "Seeded the CP-4720 pump family." : "Demo PLM data already present; left as it is.");
@@ -49,7 +50,22 @@ public static class DemoCommand
               {root}/api/assets/validation
               {root}/api/assets/service-bom-accuracy
               {root}/openapi/v1.json   {root}/health
-            Ctrl+C stops it.
+            Every URL but {root}/health/live needs a login. Get a token and send it:
             """);
+        Console.WriteLine($"  TOKEN=$(curl -s -X POST {root}/api/auth/token -H 'Content-Type: application/json' -d '{{\"username\":\"engineer\",\"password\":\"...\"}}' | jq -r .token)");
+        Console.WriteLine($"  curl -H \"Authorization: Bearer $TOKEN\" {root}/api/items/{DemoPumpFamily.Pump}");
+        Console.WriteLine("Ctrl+C stops it.");
+        if (users.Count > 0)
+        {
+            Console.WriteLine("Demo users, shown this once (each also holds viewer):");
+            foreach (var (name, password) in users)
+            {
+                Console.WriteLine($"  {name,-11} {password}");
+            }
+        }
+        else
+        {
+            Console.WriteLine("Demo users already present; their passwords were shown when they were created.");
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Threadline.Features.Security;
 
 namespace Threadline.Features.Ingestion;
 
@@ -6,7 +7,7 @@ public static class IngestionEndpoints
 {
     public static IEndpointRouteBuilder MapIngestionEndpoints(this IEndpointRouteBuilder app)
     {
-        var ingest = app.MapGroup("/api/ingest").WithTags("Ingestion");
+        var ingest = app.MapGroup("/api/ingest").WithTags("Ingestion").RequireAuthorization(RolePolicies.Viewer);
         ingest.MapGet("/stats", Stats).WithSummary("Counts by outcome since the server started: stored, duplicate, out of order, dead-lettered by reason, quarantined...");
         ingest.MapGet("/quarantine", Quarantine).WithSummary("Telemetry sources the installed base does not know, with a sample of their payloads");
         ingest.MapGet("/latest/{assetId}", Latest).WithSummary("The latest value of each signal of an asset, as received");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Threadline.Api;
+using Threadline.Features.Security;
 using Threadline.Plm;
 
 namespace Threadline.Features.Plm;
@@ -8,18 +9,18 @@ public static class PlmEndpoints
 {
     public static IEndpointRouteBuilder MapPlmEndpoints(this IEndpointRouteBuilder app)
     {
-        var items = app.MapGroup("/api/items").WithTags("PLM");
+        var items = app.MapGroup("/api/items").WithTags("PLM").RequireAuthorization(RolePolicies.Viewer);
 
-        items.MapPost("/", CreateItem).WithSummary("Create an item with its first Draft revision");
+        items.MapPost("/", CreateItem).RequireAuthorization(RolePolicies.Engineer).WithSummary("Create an item with its first Draft revision");
         items.MapGet("/", ListItems).WithSummary("List items, optionally by kind, family or a text in number or name");
         items.MapGet("/{number}", GetItem).WithSummary("An item and its revisions");
-        items.MapPost("/{number}/revisions", CreateRevision).WithSummary("Open the next Draft revision, copying the latest BOM, limits and service BOM");
+        items.MapPost("/{number}/revisions", CreateRevision).RequireAuthorization(RolePolicies.Engineer).WithSummary("Open the next Draft revision, copying the latest BOM, limits and service BOM");
         items.MapGet("/{number}/revisions/{revision}", GetRevision).WithSummary("A revision with its BOM, limits and service BOM");
-        items.MapPut("/{number}/revisions/{revision}/bom", SetBom).WithSummary("Replace the engineering BOM of a Draft revision");
-        items.MapPut("/{number}/revisions/{revision}/limits", SetLimits).WithSummary("Replace the design limits of a Draft revision");
-        items.MapPut("/{number}/revisions/{revision}/service-bom", SetServiceBom).WithSummary("Replace the service BOM of a Draft revision");
-        items.MapPost("/{number}/revisions/{revision}/release", Release).WithSummary("Release a revision, effective from a date (default now), superseding the current one");
-        items.MapPost("/{number}/revisions/{revision}/state", MoveRevision).WithSummary("Move a revision to InReview, back to Draft, to Obsolete or to Archived");
+        items.MapPut("/{number}/revisions/{revision}/bom", SetBom).RequireAuthorization(RolePolicies.Engineer).WithSummary("Replace the engineering BOM of a Draft revision");
+        items.MapPut("/{number}/revisions/{revision}/limits", SetLimits).RequireAuthorization(RolePolicies.Engineer).WithSummary("Replace the design limits of a Draft revision");
+        items.MapPut("/{number}/revisions/{revision}/service-bom", SetServiceBom).RequireAuthorization(RolePolicies.Engineer).WithSummary("Replace the service BOM of a Draft revision");
+        items.MapPost("/{number}/revisions/{revision}/release", Release).RequireAuthorization(RolePolicies.Engineer).WithSummary("Release a revision, effective from a date (default now), superseding the current one");
+        items.MapPost("/{number}/revisions/{revision}/state", MoveRevision).RequireAuthorization(RolePolicies.Engineer).WithSummary("Move a revision to InReview, back to Draft, to Obsolete or to Archived");
         items.MapGet("/{number}/bom", ResolveBom).WithSummary("The multi-level as-designed BOM for a serial, date and lot");
         items.MapGet("/{number}/rollup", RollUp).WithSummary("Flat quantity roll-up of the as-designed BOM");
         app.MapTwinModelEndpoints();

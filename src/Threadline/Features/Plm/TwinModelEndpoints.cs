@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Threadline.Api;
+using Threadline.Features.Security;
 using Threadline.Plm;
 using Threadline.Twins;
 
@@ -11,12 +12,12 @@ public static class TwinModelEndpoints
 {
     public static IEndpointRouteBuilder MapTwinModelEndpoints(this IEndpointRouteBuilder app)
     {
-        var items = app.MapGroup("/api/items").WithTags("PLM");
-        items.MapPut("/{number}/revisions/{revision}/twin-model", Put)
+        var items = app.MapGroup("/api/items").WithTags("PLM").RequireAuthorization(RolePolicies.Viewer);
+        items.MapPut("/{number}/revisions/{revision}/twin-model", Put).RequireAuthorization(RolePolicies.Engineer)
             .WithSummary("Set the twin model document of a Draft revision (JSON; YAML with Content-Type application/yaml; format=dtdl imports a DTDL v3 interface)");
         items.MapGet("/{number}/revisions/{revision}/twin-model", Get)
             .WithSummary("The twin model document of a revision; format=dtdl gives it as a DTDL v3 interface with the revision's limits");
-        items.MapDelete("/{number}/revisions/{revision}/twin-model", Delete).WithSummary("Remove the twin model document of a Draft revision");
+        items.MapDelete("/{number}/revisions/{revision}/twin-model", Delete).RequireAuthorization(RolePolicies.Engineer).WithSummary("Remove the twin model document of a Draft revision");
         items.MapGet("/{number}/twin-model", InEffect).WithSummary("The twin model document of the revision in effect on a date (?at=, default now)");
         return app;
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Threadline.Api;
 using Threadline.Features.Assets;
+using Threadline.Features.Security;
 using Threadline.Plm;
 using Threadline.Telemetry;
 
@@ -13,7 +14,7 @@ public static partial class TelemetryEndpoints
 {
     public static IEndpointRouteBuilder MapTelemetryEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/assets").WithTags("Telemetry")
+        app.MapGroup("/api/assets").WithTags("Telemetry").RequireAuthorization(RolePolicies.Viewer)
             .MapGet("/{assetId}/telemetry/{signal}", Read)
             .WithSummary("A signal's raw points over [from, to) (default the last 24 h), or its rollup buckets when a step (1m, 15m, 1h, 1d, ...) is given");
         return app;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Threadline.Api;
 using Threadline.Features.Assets;
 using Threadline.Features.Plm;
+using Threadline.Features.Security;
 using Threadline.Plm;
 using Threadline.Twins;
 
@@ -13,7 +14,7 @@ public static class TwinEndpoints
 {
     public static IEndpointRouteBuilder MapTwinEndpoints(this IEndpointRouteBuilder app)
     {
-        var twins = app.MapGroup("/api/twins").WithTags("Twins");
+        var twins = app.MapGroup("/api/twins").WithTags("Twins").RequireAuthorization(RolePolicies.Viewer);
         twins.MapGet("/", List).WithSummary("Twins with their health, by site (ISA-95 path prefix) and health range");
         twins.MapGet("/{assetId}", Get).WithSummary("The live twin of an asset, or as it was at a date (?at=)");
         twins.MapGet("/{assetId}/model", Model).WithSummary("The twin's model, built from the revision the unit was built to; format=dtdl gives a DTDL v3 interface");
