@@ -14,8 +14,9 @@ public sealed class DependencyRuleTests
 {
     private const string Features = "Threadline.Features";
 
+    // Security is at the bottom: every feature declares the role each of its endpoints needs (RolePolicies).
     /// <summary>Lowest first: a feature may use the ones before it, never one after it.</summary>
-    private static readonly string[][] Order = [["Plm"], ["Assets"], ["Telemetry"], ["Ingestion"], ["Twins"], ["Demo", "Bench"]];
+    private static readonly string[][] Order = [["Security"], ["Plm"], ["Assets"], ["Telemetry"], ["Ingestion"], ["Twins"], ["Demo", "Bench"]];
 
     /// <summary>
     /// Plumbing that names a feature today, each with why it cannot avoid it yet. Hosting and Cli are the composition

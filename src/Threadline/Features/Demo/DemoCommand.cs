@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Threadline.Cli;
 using Threadline.Features.Plm;
+using Threadline.Features.Security;
 
 namespace Threadline.Features.Demo;
 

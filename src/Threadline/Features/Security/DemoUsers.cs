@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using Threadline.Features.Security;
 using Threadline.Security;
 
-namespace Threadline.Features.Demo;
+namespace Threadline.Features.Security;
 
 /// <summary>One demo user a role a person plays in the tour; passwords are random and shown once, when the user is created.</summary>
 public static class DemoUsers
