@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Threadline.Cli;
+using Threadline.Features.Ingestion.Security;
 using Threadline.Features.Plm;
 
 namespace Threadline.Features.Demo;
@@ -46,7 +47,26 @@ public static class DemoCommand
               {root}/api/assets/validation
               {root}/api/assets/service-bom-accuracy
               {root}/openapi/v1.json   {root}/health
-            Ctrl+C stops it.
             """);
+        Console.WriteLine(await DeviceCredentialLinesAsync(services, ct));
+        Console.WriteLine("Ctrl+C stops it.");
+    }
+
+    /// <summary>
+    /// Anonymous MQTT is refused, so the README's mosquitto_pub needs a device credential: one pump's is issued (a new
+    /// password at every start, replacing the last) and printed with the command that uses it.
+    /// </summary>
+    private static async Task<string> DeviceCredentialLinesAsync(IServiceProvider services, CancellationToken ct)
+    {
+        const string asset = "PUMP-4720-SN00420-R04";
+        if (await services.GetRequiredService<DeviceCredentials>().IssueForAssetAsync(asset, ct) is not { } credential)
+        {
+            return "";
+        }
+        var mqtt = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Ingestion.MqttOptions>>().Value;
+        return $"""
+            MQTT device credential of {asset} (new at every start; POST /api/assets/ASSET-ID/device-credentials issues others):
+              mosquitto_pub -h {mqtt.BindAddress} -p {mqtt.Port} -q 1 -u {credential.Username} -P {credential.Password} -t threadline/acme-water/porto-east/{asset}/bearing_vibration_x -m 3.1
+            """;
     }
 }

@@ -298,6 +298,13 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             {
                 failures.Add($"Mqtt:External:ReconnectDelayMilliseconds must be between 10 and 600000, not {external.ReconnectDelayMilliseconds}.");
             }
+            foreach (var (key, path) in new[] { ("CaCertificatePath", external.CaCertificatePath), ("ClientCertificatePath", external.ClientCertificatePath), ("ClientCertificateKeyPath", external.ClientCertificateKeyPath) })
+            {
+                if (path is not null && !File.Exists(path))
+                {
+                    failures.Add($"Mqtt:External:{key} names a file that does not exist: '{path}'.");
+                }
+            }
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
