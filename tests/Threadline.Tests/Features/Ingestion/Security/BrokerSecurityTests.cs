@@ -42,6 +42,17 @@ public class BrokerSecurityTests
     }
 
     [Fact]
+    public async Task AllowAnonymous_IsLoggedAsAWarningAtStart()
+    {
+        var log = new RecordingLoggerProvider();
+
+        await using var server = await ThreadlineTestServer.StartAsync(new Dictionary<string, string?> { ["Mqtt:AllowAnonymous"] = "true" },
+            services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(log));
+
+        Assert.Contains(log.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Message.Contains("Mqtt:AllowAnonymous is true", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WrongPassword_IsRefused()
     {
         await using var h = await StartWithTwoAssetsAsync();

@@ -31,6 +31,21 @@ public sealed class MqttTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task ClientCertificateNamingAnEdgeNode_ConnectsAsThatNode()
+    {
+        await using var h = await StartAsync();
+        using var certificate = _certificates.Client("plant1/edge1");
+        using var client = new MqttClientFactory().CreateMqttClient();
+
+        await client.ConnectAsync(TlsOptions(h, certificate).Build());
+        var own = await client.PublishAsync(Message("spBv1.0/plant1/NDEATH/edge1"));
+        var command = await client.PublishAsync(Message("spBv1.0/plant1/NCMD/edge1"));
+
+        Assert.True(own.IsSuccess);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, command.ReasonCode);
+    }
+
+    [Fact]
     public async Task UntrustedClientCertificate_IsRefusedAtTheHandshake()
     {
         await using var h = await StartAsync();
