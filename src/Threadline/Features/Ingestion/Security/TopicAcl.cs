@@ -31,7 +31,9 @@ public static class TopicAcl
                 && (levels.Length == 4) == levels[2].StartsWith('N');
             return ownNode ? null : RefusalReasons.TopicNotOwned;
         }
-        if (levels[0] == prefix && levels.Skip(1).Any(level => level.StartsWith('_')))
+        // The prefix may span levels (Uns:Prefix "acme/emea"), so the levels looked at are those after it.
+        if (topic.StartsWith(prefix + "/", StringComparison.Ordinal)
+            && topic[(prefix.Length + 1)..].Split('/').Any(level => level.StartsWith('_')))
         {
             return RefusalReasons.ReservedBranch;
         }
