@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution. Installs and starts what the tests need when it is missing:
 # PostgreSQL (Debian package), started as a throwaway cluster on loopback and removed afterwards;
-# Mosquitto (Debian package), which the MQTT tests start themselves on free loopback ports;
+# Mosquitto (Debian package, with mosquitto_passwd), which the MQTT tests start themselves on free loopback ports, and
+# its command-line clients (mosquitto_pub; Debian package mosquitto-clients);
 # the npm packages of the Sparkplug edge-node peer (tests/peers/sparkplug-edge).
 # Set THREADLINE_TEST_POSTGRES to a connection string to use a server of your own instead.
 set -euo pipefail
@@ -60,6 +61,10 @@ if [ -z "${THREADLINE_TEST_POSTGRES:-}" ]; then start_postgres; fi
 if [ -z "${THREADLINE_TEST_MOSQUITTO:-}" ] && [ ! -x /usr/sbin/mosquitto ]; then
   echo "test.sh: installing Mosquitto from Debian packages"
   apt_install mosquitto
+fi
+if [ ! -x /usr/bin/mosquitto_pub ]; then
+  echo "test.sh: installing the Mosquitto clients from Debian packages"
+  apt_install mosquitto-clients
 fi
 
 # The Sparkplug peer test runs Eclipse Tahu's JavaScript edge node (npm sparkplug-client), pinned by its lock file.

@@ -174,6 +174,10 @@ internal static class IngestBenchmark
             ["DataDirectory"] = data,
             ["Urls"] = "http://127.0.0.1:0",
             ["Mqtt:Port"] = "0",
+            // The benchmark's publishers are the server's own load generators, not devices: the per-client rate limit
+            // would cap what is measured, and anonymous clients skip the credential check a device pays once at CONNECT.
+            ["Mqtt:AllowAnonymous"] = "true",
+            ["Mqtt:PublishRatePerSecond"] = "0",
             ["Uns:Prefix"] = Prefix,
             // A bench server has no users yet; it needs an admin to start, and nobody logs in.
             ["Security:BootstrapAdminPassword"] = "bench-admin-" + Guid.NewGuid().ToString("N"),

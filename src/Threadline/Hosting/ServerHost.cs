@@ -3,6 +3,7 @@ using Threadline.Api;
 using Threadline.Features.Assets;
 using Threadline.Features.Demo;
 using Threadline.Features.Ingestion;
+using Threadline.Features.Ingestion.Security;
 using Threadline.Features.Plm;
 using Threadline.Features.Security;
 using Threadline.Features.Telemetry;
@@ -68,6 +69,7 @@ public static class ServerHost
         app.MapPlmEndpoints();
         app.MapAssetEndpoints();
         app.MapIngestionEndpoints();
+        app.MapDeviceCredentialEndpoints();
         app.MapTelemetryEndpoints();
         app.MapTwinEndpoints();
         return app;

@@ -111,6 +111,15 @@ public sealed class ThreadlineTestServer : IAsyncDisposable
     public static Task<ThreadlineTestServer> StartOnPostgresAsync(PostgresDatabase database) =>
         StartAsync(new Dictionary<string, string?> { ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = database.ConnectionString });
 
+    /// <summary>
+    /// Options for an MQTT client of the embedded broker with Threadline's own per-start credential: for tests about
+    /// ingestion, twins and the rest, not about who may publish (those connect with device credentials).
+    /// </summary>
+    public MQTTnet.MqttClientOptionsBuilder MqttClientOptions(string clientId) => new MQTTnet.MqttClientOptionsBuilder()
+        .WithTcpServer("127.0.0.1", Services.GetRequiredService<Features.Ingestion.EmbeddedBroker>().Port)
+        .WithClientId(clientId)
+        .WithCredentials(Features.Ingestion.Security.ServerCredential.Username, Services.GetRequiredService<Features.Ingestion.Security.ServerCredential>().Password);
+
     public async Task<HttpResponseMessage> PostAsync(string url, object? body) => await Client.PostAsJsonAsync(url, body, Json);
 
     public async Task<HttpResponseMessage> PutAsync(string url, object body) => await Client.PutAsJsonAsync(url, body, Json);

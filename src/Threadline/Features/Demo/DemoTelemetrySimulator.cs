@@ -5,6 +5,7 @@ using MQTTnet;
 using MQTTnet.Protocol;
 using Threadline.Features.Assets;
 using Threadline.Features.Ingestion;
+using Threadline.Features.Ingestion.Security;
 using Threadline.Telemetry;
 
 namespace Threadline.Features.Demo;
@@ -32,8 +33,8 @@ public sealed class DemoSimulationOptions
 /// thin suction or a leaking seal so that alerts, health and RUL have something to show.
 /// </summary>
 public sealed class DemoTelemetrySimulator(
-    IOptions<DemoSimulationOptions> options, IOptions<UnsOptions> uns, EmbeddedBroker broker, InstalledBaseService assets,
-    TimeProvider time, ILogger<DemoTelemetrySimulator> logger) : BackgroundService
+    IOptions<DemoSimulationOptions> options, IOptions<UnsOptions> uns, EmbeddedBroker broker, ServerCredential credential,
+    InstalledBaseService assets, TimeProvider time, ILogger<DemoTelemetrySimulator> logger) : BackgroundService
 {
     private readonly Lock _gate = new();
     private readonly List<(long Round, TaskCompletionSource Done)> _waiters = [];
@@ -62,7 +63,8 @@ public sealed class DemoTelemetrySimulator(
             .Select(a => (Asset: a, Simulator: PumpSimulator.Create(SeedOf(a.Serial.Value), a.Serial.Value, a.Revision, ProfileOf(a.Serial.Value), a.Id)))
             .ToList();
         using var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("demo-field-simulator").Build(), stoppingToken);
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("demo-field-simulator")
+            .WithCredentials(ServerCredential.Username, credential.Password).Build(), stoppingToken);
         logger.LogInformation("Simulating {Count} pumps, a reading every {Seconds} s, published on the UNS", pumps.Count, interval.TotalSeconds);
 
         using var timer = new PeriodicTimer(interval, time);

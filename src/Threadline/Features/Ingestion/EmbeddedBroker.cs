@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using Threadline.Features.Ingestion.Security;
 
 namespace Threadline.Features.Ingestion;
 
@@ -12,10 +15,18 @@ namespace Threadline.Features.Ingestion;
 /// InterceptingPublish handler before it queues the PUBACK, so a QoS 1 publisher is acknowledged only once its points
 /// are durable (on file in the intake journal, or stored, per Ingestion:AcknowledgeAfter). MQTTnet reads a
 /// connection's next publish only after that, which is why the journal, a write to a file, is the default. Other
-/// topics are brokered as usual.
+/// topics are brokered as usual. Before any of that, <see cref="BrokerSecurity"/> decides who may connect and what each
+/// connection may publish and subscribe (docs/security.md).
 /// </summary>
 public sealed class EmbeddedBroker(
-    IOptions<MqttOptions> options, IngestionRouter router, UnsPublisher publisher, TelemetryWriter writer, SparkplugIngestion sparkplug, ILogger<EmbeddedBroker> logger)
+    IOptions<MqttOptions> options,
+    IngestionRouter router,
+    UnsPublisher publisher,
+    TelemetryWriter writer,
+    SparkplugIngestion sparkplug,
+    BrokerSecurity security,
+    DeviceCredentials credentials,
+    ILogger<EmbeddedBroker> logger)
     : IHostedService, IDisposable
 {
     /// <summary>Client id under which Threadline's own messages (dead letters) are injected.</summary>
@@ -23,8 +34,11 @@ public sealed class EmbeddedBroker(
 
     private MqttServer? _server;
 
-    /// <summary>The port the broker listens on (the chosen one when Mqtt:Port is 0); 0 when not running.</summary>
+    /// <summary>The port the broker listens on (the chosen one when Mqtt:Port is 0); 0 when not running or plain MQTT is off.</summary>
     public int Port { get; private set; }
+
+    /// <summary>The port of MQTT over TLS (the chosen one when Mqtt:Tls:Port is 0); 0 when not running or TLS is off.</summary>
+    public int TlsPort { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -34,45 +48,68 @@ public sealed class EmbeddedBroker(
             return;
         }
         var address = IPAddress.Parse(mqtt.BindAddress);
-        var port = mqtt.Port == 0 ? FreePort(address) : mqtt.Port;
-        var serverOptions = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(address)
-            .WithDefaultEndpointPort(port)
-            .Build();
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
-        _server.InterceptingPublishAsync += OnPublishAsync;
-        _server.ValidatingConnectionAsync += e =>
+        // MQTTnet listens on IPv4 and IPv6 "any" unless told otherwise: the family not configured is switched off,
+        // so the broker is reachable exactly where Mqtt:BindAddress says.
+        var v4 = address.AddressFamily == AddressFamily.InterNetwork ? address : IPAddress.None;
+        var v6 = address.AddressFamily == AddressFamily.InterNetworkV6 ? address : IPAddress.None;
+        var port = mqtt.PlainEnabled ? (mqtt.Port == 0 ? FreePort(address) : mqtt.Port) : 0;
+        var tlsPort = mqtt.Tls.Enabled ? (mqtt.Tls.Port == 0 ? FreePort(address) : mqtt.Tls.Port) : 0;
+        var builder = new MqttServerOptionsBuilder();
+        if (mqtt.PlainEnabled)
         {
-            // MQTT 3.1.1 §3.1.3-6 and 5.0 §3.1.3.1: a client may leave its id empty (mosquitto_pub does) and the server
-            // assigns one; a persistent session needs an id of the client's own, so that case is refused.
-            if (string.IsNullOrEmpty(e.ClientId))
+            builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(v4).WithDefaultEndpointBoundIPV6Address(v6).WithDefaultEndpointPort(port);
+        }
+        else
+        {
+            builder.WithoutDefaultEndpoint();
+        }
+        if (mqtt.Tls.Enabled)
+        {
+            var tls = mqtt.Tls;
+            builder.WithEncryptedEndpoint().WithEncryptedEndpointBoundIPAddress(v4).WithEncryptedEndpointBoundIPV6Address(v6).WithEncryptedEndpointPort(tlsPort)
+                .WithEncryptionCertificate(MqttCertificates.Load(tls.CertificatePath!, tls.CertificateKeyPath, tls.CertificatePassword))
+                .WithEncryptionSslProtocol(SslProtocols.Tls12 | SslProtocols.Tls13);
+            if (tls.ClientCaPath is { } caPath)
             {
-                if (e.CleanSession != true)
-                {
-                    e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
-                    return Task.CompletedTask;
-                }
-                e.AssignedClientIdentifier = "auto-" + Guid.NewGuid().ToString("N");
+                builder.WithClientCertificate(MqttCertificates.TrustedBy(X509CertificateLoader.LoadCertificateFromFile(caPath)));
             }
+        }
+        _server = new MqttServerFactory().CreateMqttServer(builder.Build());
+        var server = _server;
+        server.InterceptingPublishAsync += OnPublishAsync;
+        server.InterceptingSubscriptionAsync += e =>
+        {
+            security.CheckSubscription(e);
             return Task.CompletedTask;
         };
-        _server.ClientDisconnectedAsync += e =>
+        server.ValidatingConnectionAsync += e => security.ValidateConnectionAsync(e, id => SessionPrincipalAsync(server, id));
+        server.ClientDisconnectedAsync += e =>
         {
             writer.ForgetClient(e.ClientId);
             return Task.CompletedTask;
         };
+        credentials.Withdrawn += DisconnectSessionsOfAsync;
+        security.WarnIfAnonymous();
         try
         {
-            await _server.StartAsync();
+            await server.StartAsync();
         }
         catch (SocketException ex)
         {
-            throw new InvalidOperationException($"The embedded MQTT broker cannot listen on {address}:{port} ({ex.Message}); set Mqtt:Port (flag --mqtt-port) to a free port.", ex);
+            throw new InvalidOperationException($"The embedded MQTT broker cannot listen on {address}:{(mqtt.PlainEnabled ? port : tlsPort)} ({ex.Message}); set Mqtt:Port (flag --mqtt-port) or Mqtt:Tls:Port to a free port.", ex);
         }
         Port = port;
-        publisher.Attach((message, ct) => _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = ServerClientId }, ct));
-        logger.LogInformation("Embedded MQTT broker listening on {Address}:{Port}", address, port);
+        TlsPort = tlsPort;
+        publisher.Attach((message, ct) => server.InjectApplicationMessage(
+            new InjectedMqttApplicationMessage(message) { SenderClientId = ServerClientId, CustomSessionItems = security.ServerSessionItems }, ct));
+        if (mqtt.PlainEnabled)
+        {
+            logger.LogInformation("Embedded MQTT broker listening on {Address}:{Port}", address, port);
+        }
+        if (mqtt.Tls.Enabled)
+        {
+            logger.LogInformation("Embedded MQTT broker listening with TLS on {Address}:{Port}", address, tlsPort);
+        }
         // Edge nodes that follow Sparkplug 3.0 wait for the Primary Host's retained STATE before they publish.
         await sparkplug.AnnounceAsync(online: true, cancellationToken);
     }
@@ -84,17 +121,23 @@ public sealed class EmbeddedBroker(
             await sparkplug.AnnounceAsync(online: false, cancellationToken);
         }
         publisher.Attach(null);
+        credentials.Withdrawn -= DisconnectSessionsOfAsync;
         if (_server is not null)
         {
             await _server.StopAsync();
         }
         Port = 0;
+        TlsPort = 0;
     }
 
     public void Dispose() => _server?.Dispose();
 
     internal async Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
+        if (security.RefusePublish(e))
+        {
+            return;
+        }
         var message = e.ApplicationMessage;
         var acknowledged = message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce;
         try
@@ -113,6 +156,36 @@ public sealed class EmbeddedBroker(
             // client resend the message when it reconnects.
             logger.LogWarning(ex, "Publish on {Topic} from {Client} could not be ingested; closing the connection without acknowledging.", message.Topic, e.ClientId);
             e.CloseConnection = true;
+        }
+    }
+
+    /// <summary>Closes every connection that authenticated as <paramref name="username"/> (its credential was revoked or replaced).</summary>
+    private async Task DisconnectSessionsOfAsync(string username)
+    {
+        if (_server is not { IsStarted: true } server)
+        {
+            return;
+        }
+        foreach (var client in await server.GetClientsAsync())
+        {
+            if (BrokerSecurity.PrincipalOf(client.Session.Items)?.Name == username)
+            {
+                logger.LogInformation("Disconnecting MQTT client {Client}: the credential {Username} was withdrawn.", client.Id, username);
+                await client.DisconnectAsync(new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized });
+            }
+        }
+    }
+
+    private static async Task<MqttPrincipal?> SessionPrincipalAsync(MqttServer server, string clientId)
+    {
+        try
+        {
+            return BrokerSecurity.PrincipalOf((await server.GetSessionAsync(clientId)).Items);
+        }
+        catch (InvalidOperationException)
+        {
+            // MQTTnet's way of saying there is no session under this id.
+            return null;
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -109,6 +111,22 @@ public sealed class ExternalBrokerConsumer(
         if (!string.IsNullOrEmpty(external.Username))
         {
             builder.WithCredentials(external.Username, external.Password);
+        }
+        if (external.UseTls)
+        {
+            builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls().WithTargetHost(external.Host).WithSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13);
+                if (external.CaCertificatePath is { } ca)
+                {
+                    // The plant's own CA, trusted for this connection only; brokers on an OT network rarely reach a CRL.
+                    tls.WithTrustChain([X509CertificateLoader.LoadCertificateFromFile(ca)]).WithRevocationMode(X509RevocationMode.NoCheck);
+                }
+                if (external.ClientCertificatePath is { } certificate)
+                {
+                    tls.WithClientCertificates([Security.MqttCertificates.Load(certificate, external.ClientCertificateKeyPath, external.ClientCertificatePassword)]);
+                }
+            });
         }
         // Sparkplug 3.0 §5.3: the Primary Host's offline STATE is its will, retained at QoS 1, so edge nodes learn
         // of a crash from the broker; the online STATE follows once the subscriptions are in place.

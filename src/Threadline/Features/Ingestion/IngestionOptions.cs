@@ -25,6 +25,30 @@ public sealed class MqttOptions
     /// <summary>The broker to subscribe to when <see cref="Mode"/> is External.</summary>
     public ExternalBrokerOptions External { get; set; } = new();
 
+    /// <summary>
+    /// Embedded broker: accept clients that present no credential, with the rights of Threadline itself (any topic,
+    /// any subscription). Default false; when true a warning is logged at every start.
+    /// </summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>Refused publishes or subscriptions after which the embedded broker closes the client's connection. Default 10.</summary>
+    public int MaxViolations { get; set; } = 10;
+
+    /// <summary>Publishes per second one client may sustain on the embedded broker; past it publishes are dropped and counted. Default 2000; 0 turns the limit off.</summary>
+    public int PublishRatePerSecond { get; set; } = 2_000;
+
+    /// <summary>Publishes one client may send in a burst above <see cref="PublishRatePerSecond"/>. Default 4000.</summary>
+    public int PublishBurst { get; set; } = 4_000;
+
+    /// <summary>How long a verified device credential is reused for reconnections before the store is read again, in seconds. Default 30; a revocation on this server takes effect at once.</summary>
+    public int CredentialCacheSeconds { get; set; } = 30;
+
+    /// <summary>Embedded broker: plain MQTT on <see cref="Port"/>. Default true; false with <see cref="Tls"/> enabled serves TLS only.</summary>
+    public bool PlainEnabled { get; set; } = true;
+
+    /// <summary>Embedded broker: MQTT over TLS.</summary>
+    public MqttTlsOptions Tls { get; set; } = new();
+
     public bool IsEmbedded => string.Equals(Mode, EmbeddedMode, StringComparison.OrdinalIgnoreCase);
 
     public bool IsExternal => string.Equals(Mode, ExternalMode, StringComparison.OrdinalIgnoreCase);
@@ -54,6 +78,46 @@ public sealed class ExternalBrokerOptions
 
     /// <summary>Wait between reconnection attempts, in milliseconds. Default 2000.</summary>
     public int ReconnectDelayMilliseconds { get; set; } = 2_000;
+
+    /// <summary>Connect with TLS. Default false.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>PEM file of the CA that signed the broker's certificate; when absent the machine's trust store decides.</summary>
+    public string? CaCertificatePath { get; set; }
+
+    /// <summary>Client certificate (PFX, or PEM with <see cref="ClientCertificateKeyPath"/>) presented to the broker; optional.</summary>
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>PEM private key of <see cref="ClientCertificatePath"/> when that is a PEM file.</summary>
+    public string? ClientCertificateKeyPath { get; set; }
+
+    /// <summary>Password of the PFX file, or of the encrypted PEM key.</summary>
+    public string? ClientCertificatePassword { get; set; }
+}
+
+/// <summary>MQTT over TLS on the embedded broker. Bound from "Mqtt:Tls".</summary>
+public sealed class MqttTlsOptions
+{
+    /// <summary>Serve MQTT over TLS on <see cref="Port"/>. Default false.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>TCP port of MQTT over TLS. Default 8883; 0 picks a free port at start.</summary>
+    public int Port { get; set; } = 8883;
+
+    /// <summary>Server certificate: a PFX file, or a PEM certificate with <see cref="CertificateKeyPath"/>.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>PEM private key of <see cref="CertificatePath"/> when that is a PEM file.</summary>
+    public string? CertificateKeyPath { get; set; }
+
+    /// <summary>Password of the PFX file, or of the encrypted PEM key.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>
+    /// PEM file of the CA whose client certificates identify devices: the subject CN is an asset's IoT device id or an
+    /// edge node "group/node". When set, a client certificate not signed by it is refused at the handshake.
+    /// </summary>
+    public string? ClientCaPath { get; set; }
 }
 
 /// <summary>The unified namespace: topic prefix and the telemetry taxonomy. Bound from the "Uns" section.</summary>
@@ -168,6 +232,45 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         {
             failures.Add($"Mqtt:BindAddress must be an IP address such as 127.0.0.1 or 0.0.0.0, not '{options.BindAddress}'.");
         }
+        if (options.MaxViolations is < 1 or > 1_000_000)
+        {
+            failures.Add($"Mqtt:MaxViolations must be between 1 and 1000000, not {options.MaxViolations}.");
+        }
+        if (options.PublishRatePerSecond is < 0 or > 10_000_000)
+        {
+            failures.Add($"Mqtt:PublishRatePerSecond must be between 0 (no limit) and 10000000, not {options.PublishRatePerSecond}.");
+        }
+        if (options.PublishBurst is < 1 or > 10_000_000)
+        {
+            failures.Add($"Mqtt:PublishBurst must be between 1 and 10000000, not {options.PublishBurst}.");
+        }
+        if (options.CredentialCacheSeconds is < 0 or > 86_400)
+        {
+            failures.Add($"Mqtt:CredentialCacheSeconds must be between 0 and 86400, not {options.CredentialCacheSeconds}.");
+        }
+        if (options.IsEmbedded && !options.PlainEnabled && !options.Tls.Enabled)
+        {
+            failures.Add("Mqtt:PlainEnabled=false needs Mqtt:Tls:Enabled=true, or the embedded broker would listen nowhere.");
+        }
+        if (options.Tls.Enabled)
+        {
+            if (options.Tls.Port is < 0 or > 65535)
+            {
+                failures.Add($"Mqtt:Tls:Port must be between 0 and 65535, not {options.Tls.Port}.");
+            }
+            if (string.IsNullOrWhiteSpace(options.Tls.CertificatePath))
+            {
+                failures.Add("Mqtt:Tls:CertificatePath is required when Mqtt:Tls:Enabled is true (a PFX file, or a PEM certificate with Mqtt:Tls:CertificateKeyPath).");
+            }
+            else if (!File.Exists(options.Tls.CertificatePath))
+            {
+                failures.Add($"Mqtt:Tls:CertificatePath names a file that does not exist: '{options.Tls.CertificatePath}'.");
+            }
+            if (options.Tls.ClientCaPath is { } ca && !File.Exists(ca))
+            {
+                failures.Add($"Mqtt:Tls:ClientCaPath names a file that does not exist: '{ca}'.");
+            }
+        }
         if (options.MaxPayloadBytes is < 64 or > 64 * 1024 * 1024)
         {
             failures.Add($"Mqtt:MaxPayloadBytes must be between 64 and 67108864, not {options.MaxPayloadBytes}.");
@@ -194,6 +297,13 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             if (external.ReconnectDelayMilliseconds is < 10 or > 600_000)
             {
                 failures.Add($"Mqtt:External:ReconnectDelayMilliseconds must be between 10 and 600000, not {external.ReconnectDelayMilliseconds}.");
+            }
+            foreach (var (key, path) in new[] { ("CaCertificatePath", external.CaCertificatePath), ("ClientCertificatePath", external.ClientCertificatePath), ("ClientCertificateKeyPath", external.ClientCertificateKeyPath) })
+            {
+                if (path is not null && !File.Exists(path))
+                {
+                    failures.Add($"Mqtt:External:{key} names a file that does not exist: '{path}'.");
+                }
             }
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Threadline.Features.Ingestion.Security;
 using Threadline.Sparkplug;
 
 namespace Threadline.Features.Ingestion;
@@ -41,6 +42,9 @@ public static class IngestionRegistration
         services.AddSingleton<IngestionPipeline>();
         services.AddSingleton<SparkplugIngestion>();
         services.AddSingleton<IngestionRouter>();
+        services.AddSingleton<ServerCredential>();
+        services.AddSingleton<DeviceCredentials>();
+        services.AddSingleton<BrokerSecurity>();
         services.AddSingleton<EmbeddedBroker>();
         services.AddSingleton<ExternalBrokerConsumer>();
 

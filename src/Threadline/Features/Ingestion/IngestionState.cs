@@ -7,7 +7,8 @@ namespace Threadline.Features.Ingestion;
 /// <summary>
 /// Counts by outcome since the server started, as served by GET /api/ingest/stats. ReplayedFromJournal: points a
 /// killed run had acknowledged and left in its intake journal, stored at this start (ReplayedStored of them were not
-/// stored yet; the rest were).
+/// stored yet; the rest were). Refused: publishes and subscriptions the embedded broker's security refused, by reason
+/// (<see cref="Security.RefusalReasons"/>); a refused publish is never ingested.
 /// </summary>
 public sealed record IngestStats(
     long Stored,
@@ -20,12 +21,14 @@ public sealed record IngestStats(
     long LimitCrossings,
     long StoreFailures,
     long ReplayedFromJournal,
-    long ReplayedStored);
+    long ReplayedStored,
+    IReadOnlyDictionary<string, long> Refused);
 
 /// <summary>Thread-safe counters behind <see cref="IngestStats"/>.</summary>
 public sealed class IngestionCounters
 {
     private readonly ConcurrentDictionary<string, long> _deadLettered = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
     private long _stored, _duplicate, _outOfOrder, _quarantined, _ephemeral, _lifecycleEvents, _limitCrossings, _storeFailures, _replayed, _replayedStored;
 
     internal void Stored(AppendResultCounts result)
@@ -38,6 +41,8 @@ public sealed class IngestionCounters
     internal void Duplicate() => Interlocked.Increment(ref _duplicate);
 
     internal void DeadLettered(string reason) => _deadLettered.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    internal void Refused(string reason) => _refused.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
     internal void Quarantined() => Interlocked.Increment(ref _quarantined);
 
@@ -66,7 +71,8 @@ public sealed class IngestionCounters
         Interlocked.Read(ref _limitCrossings),
         Interlocked.Read(ref _storeFailures),
         Interlocked.Read(ref _replayed),
-        Interlocked.Read(ref _replayedStored));
+        Interlocked.Read(ref _replayedStored),
+        new SortedDictionary<string, long>(_refused, StringComparer.Ordinal));
 }
 
 internal readonly record struct AppendResultCounts(int Stored, int Duplicates, int OutOfOrder);

@@ -15,12 +15,11 @@ public class EmbeddedBrokerIngestionTests
     {
         await using var h = await IngestionHarness.StartAsync();
         using var anonymous = new MqttClientFactory().CreateMqttClient();
-        var connected = await anonymous.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", h.BrokerPort)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithClientId("").Build());
+        var connected = await anonymous.ConnectAsync(h.Server.MqttClientOptions("")
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
         Assert.StartsWith("auto-", connected.AssignedClientIdentifier);
         await IngestionHarness.PublishAsync(anonymous, IngestionHarness.Topic, IngestionHarness.Envelope(1.5));
         Assert.Equal(1.5, Assert.Single(h.Store.All).Value);
-
     }
 
     [Fact]
@@ -141,7 +140,8 @@ public class EmbeddedBrokerIngestionTests
         store.AppendEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         store.Gate = gate.Task;
         var message = new MqttApplicationMessageBuilder().WithTopic(Topic).WithPayload(Envelope(4.2)).WithQualityOfServiceLevel(qos).Build();
-        var args = new MQTTnet.Server.InterceptingPublishEventArgs(message, "dev-341", null, new System.Collections.Hashtable(), CancellationToken.None);
+        var args = new MQTTnet.Server.InterceptingPublishEventArgs(message, "dev-341", null,
+            h.Server.Services.GetRequiredService<Security.BrokerSecurity>().ServerSessionItems, CancellationToken.None);
 
         var handled = h.Server.Services.GetRequiredService<EmbeddedBroker>().OnPublishAsync(args);
         await store.AppendEntered.Task.WaitAsync(TimeSpan.FromSeconds(10));

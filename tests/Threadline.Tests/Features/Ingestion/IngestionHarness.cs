@@ -70,11 +70,17 @@ public sealed class IngestionHarness : IAsyncDisposable
     public async Task<IMqttClient> ConnectAsync(string clientId, MqttProtocolVersion version = MqttProtocolVersion.V500, int? port = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder()
+        await client.ConnectAsync(Server.MqttClientOptions(clientId)
             .WithTcpServer("127.0.0.1", port ?? BrokerPort)
-            .WithClientId(clientId)
             .WithProtocolVersion(version)
             .Build());
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>Disposes <paramref name="client"/> with the harness.</summary>
+    public IMqttClient Track(IMqttClient client)
+    {
         _clients.Add(client);
         return client;
     }

@@ -14,6 +14,12 @@ public class IngestionOptionsTests
     [InlineData("Uns:Prefix", "acme/#", "Uns:Prefix")]
     [InlineData("Uns:Signals:bearing_vibration_x:Class", "Sometimes", "Uns:Signals:bearing_vibration_x:Class")]
     [InlineData("Ingestion:QueueCapacity", "1", "Ingestion:QueueCapacity")]
+    [InlineData("Mqtt:MaxViolations", "0", "Mqtt:MaxViolations")]
+    [InlineData("Mqtt:PublishRatePerSecond", "-1", "Mqtt:PublishRatePerSecond")]
+    [InlineData("Mqtt:PublishBurst", "0", "Mqtt:PublishBurst")]
+    [InlineData("Mqtt:CredentialCacheSeconds", "-1", "Mqtt:CredentialCacheSeconds")]
+    [InlineData("Mqtt:PlainEnabled", "false", "Mqtt:PlainEnabled")]
+    [InlineData("Mqtt:Tls:Enabled", "true", "Mqtt:Tls:CertificatePath")]
     public async Task BadSetting_FailsAtStartNamingIt(string key, string value, string named)
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>

@@ -26,11 +26,16 @@ public sealed class IntakeJournalCrashTests
         try
         {
             string asset;
+            string username, password;
             await using (var setup = await ThreadlineTestServer.StartAsync(new Dictionary<string, string?> { ["DataDirectory"] = data }))
             {
                 await DemoPumpFamily.SeedAsync(setup.Services.GetRequiredService<PlmService>(), default);
                 asset = (await ThreadlineTestServer.ExpectSuccess(await setup.PostAsync("/api/assets",
                     new { serial = "SN00420", item = DemoPumpFamily.Pump, shipDate = "2026-03-01" }))).GetProperty("assetId").GetString()!;
+                // The killed process is another process: its publishers connect as the asset's device, with a credential it reads from the store.
+                var credential = await ThreadlineTestServer.ExpectSuccess(await setup.PostAsync($"/api/assets/{asset}/device-credentials", null));
+                username = credential.GetProperty("username").GetString()!;
+                password = credential.GetProperty("password").GetString()!;
             }
 
             // The writer holds what it drains for 10 s before it appends, so acknowledged points are still only in the
@@ -43,7 +48,7 @@ public sealed class IntakeJournalCrashTests
                 try
                 {
                     var start = new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.Zero);
-                    await Task.WhenAll(Enumerable.Range(0, Publishers).Select(p => PublishAsync(server.MqttPort, asset, p, start)));
+                    await Task.WhenAll(Enumerable.Range(0, Publishers).Select(p => PublishAsync(server.MqttPort, asset, username, password, p, start)));
                 }
                 finally
                 {
@@ -68,10 +73,11 @@ public sealed class IntakeJournalCrashTests
         }
     }
 
-    private static async Task PublishAsync(int port, string asset, int publisher, DateTimeOffset start)
+    private static async Task PublishAsync(int port, string asset, string username, string password, int publisher, DateTimeOffset start)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId($"crash-test-{publisher}").Build());
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId($"crash-test-{publisher}")
+            .WithCredentials(username, password).Build());
         var topic = $"threadline/acme-water/porto-east/{asset}/{Signal}";
         for (var i = 0; i < PointsEach; i++)
         {

@@ -50,10 +50,7 @@ public sealed class UnsEndToEndTests : IAsyncLifetime
     private async Task<IMqttClient> ConnectAsync()
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", _server.Services.GetRequiredService<EmbeddedBroker>().Port)
-            .WithClientId("test-" + Guid.NewGuid().ToString("N")[..8])
-            .Build());
+        await client.ConnectAsync(_server.MqttClientOptions("test-" + Guid.NewGuid().ToString("N")[..8]).Build());
         _clients.Add(client);
         return client;
     }

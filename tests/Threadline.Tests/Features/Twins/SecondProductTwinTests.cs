@@ -69,8 +69,7 @@ public sealed class SecondProductTwinTests : IAsyncLifetime
     private async Task PublishAsync(string assetId, DateTimeOffset at, params (string Signal, double Value)[] readings)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", _server.Services.GetRequiredService<EmbeddedBroker>().Port).WithClientId("t-" + Guid.NewGuid().ToString("N")[..8]).Build());
+        await client.ConnectAsync(_server.MqttClientOptions("t-" + Guid.NewGuid().ToString("N")[..8]).Build());
         foreach (var (signal, value) in readings)
         {
             var payload = "{\"timestamp\":\"" + at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)

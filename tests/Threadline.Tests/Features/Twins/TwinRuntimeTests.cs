@@ -50,8 +50,7 @@ public sealed class TwinRuntimeTests : IAsyncLifetime
     private static async Task<IMqttClient> ConnectAsync(ThreadlineTestServer server)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", server.Services.GetRequiredService<EmbeddedBroker>().Port).WithClientId("t-" + Guid.NewGuid().ToString("N")[..8]).Build());
+        await client.ConnectAsync(server.MqttClientOptions("t-" + Guid.NewGuid().ToString("N")[..8]).Build());
         return client;
     }
 

@@ -461,6 +461,44 @@ namespace Threadline.Storage.Migrations.Postgres
                     b.ToTable("triage_queue", (string)null);
                 });
 
+            modelBuilder.Entity("Threadline.Features.Ingestion.Security.DeviceCredentialRow", b =>
+                {
+                    b.Property<string>("Username")
+                        .HasColumnType("text")
+                        .HasColumnName("username");
+
+                    b.Property<string>("AssetId")
+                        .HasColumnType("text")
+                        .HasColumnName("asset_id");
+
+                    b.Property<string>("EdgeGroup")
+                        .HasColumnType("text")
+                        .HasColumnName("edge_group");
+
+                    b.Property<string>("EdgeNode")
+                        .HasColumnType("text")
+                        .HasColumnName("edge_node");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("password_hash");
+
+                    b.HasKey("Username")
+                        .HasName("pk_device_credentials");
+
+                    b.ToTable("device_credentials", (string)null);
+                });
+
             modelBuilder.Entity("Threadline.Features.Plm.BomLineRow", b =>
                 {
                     b.Property<long>("Id")

@@ -447,6 +447,44 @@ namespace Threadline.Storage.Migrations.Sqlite
                     b.ToTable("triage_queue", (string)null);
                 });
 
+            modelBuilder.Entity("Threadline.Features.Ingestion.Security.DeviceCredentialRow", b =>
+                {
+                    b.Property<string>("Username")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("username");
+
+                    b.Property<string>("AssetId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("asset_id");
+
+                    b.Property<string>("EdgeGroup")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("edge_group");
+
+                    b.Property<string>("EdgeNode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("edge_node");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("password_hash");
+
+                    b.HasKey("Username")
+                        .HasName("pk_device_credentials");
+
+                    b.ToTable("device_credentials", (string)null);
+                });
+
             modelBuilder.Entity("Threadline.Features.Plm.BomLineRow", b =>
                 {
                     b.Property<long>("Id")
