@@ -56,7 +56,7 @@ public static class DemoCommand
             """);
         Console.WriteLine($"  TOKEN=$(curl -s -X POST {root}/api/auth/token -H 'Content-Type: application/json' -d '{{\"username\":\"engineer\",\"password\":\"...\"}}' | jq -r .token)");
         Console.WriteLine($"  curl -H \"Authorization: Bearer $TOKEN\" {root}/api/items/{DemoPumpFamily.Pump}");
-        Console.WriteLine(await DeviceCredentialLinesAsync(services, ct));
+        Console.WriteLine(await DemoDeviceCredential.LinesAsync(services, "PUMP-4720-SN00420-R04", "acme-water/porto-east", "bearing_vibration_x", ct));
         Console.WriteLine("Ctrl+C stops it.");
         if (users.Count > 0)
         {
@@ -70,23 +70,5 @@ public static class DemoCommand
         {
             Console.WriteLine("Demo users already present; their passwords were shown when they were created.");
         }
-    }
-
-    /// <summary>
-    /// Anonymous MQTT is refused, so the README's mosquitto_pub needs a device credential: one pump's is issued (a new
-    /// password at every start, replacing the last) and printed with the command that uses it.
-    /// </summary>
-    private static async Task<string> DeviceCredentialLinesAsync(IServiceProvider services, CancellationToken ct)
-    {
-        const string asset = "PUMP-4720-SN00420-R04";
-        if (await services.GetRequiredService<DeviceCredentials>().IssueForAssetAsync(asset, ct) is not { } credential)
-        {
-            return "";
-        }
-        var mqtt = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Ingestion.MqttOptions>>().Value;
-        return $"""
-            MQTT device credential of {asset} (new at every start; POST /api/assets/ASSET-ID/device-credentials issues others):
-              mosquitto_pub -h {mqtt.BindAddress} -p {mqtt.Port} -q 1 -u {credential.Username} -P {credential.Password} -t threadline/acme-water/porto-east/{asset}/bearing_vibration_x -m 3.1
-            """;
     }
 }
