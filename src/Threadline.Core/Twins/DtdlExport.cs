@@ -23,9 +23,6 @@ public static class DtdlExport
         "runningHours", "startStopCycles", "health", "rulDays", "rulLowerDays", "rulUpperDays", "alert",
     };
 
-    /// <summary>The DTDL v3 QuantitativeTypes unit name of a Threadline unit, where it has one.</summary>
-    public static string? SemanticUnit(string unit) => Semantics.TryGetValue(unit, out var semantic) ? semantic.Unit : null;
-
     /// <summary>The Threadline unit of a DTDL v3 QuantitativeTypes unit name, where the export maps one.</summary>
     public static string? UnitOfSemantic(string semanticUnit) =>
         Semantics.FirstOrDefault(p => string.Equals(p.Value.Unit, semanticUnit, StringComparison.Ordinal)).Key;

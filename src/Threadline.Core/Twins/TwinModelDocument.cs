@@ -138,8 +138,6 @@ public static class TwinModelJson
         }
     }
 
-    public static string Serialize(TwinModelDocument document) => document.CanonicalJson;
-
     // System.Text.Json appends its own path and position after the first sentence; the caller states them once.
     private static string FirstSentence(string message) =>
         message.IndexOf(" Path: ", StringComparison.Ordinal) is var cut and > 0 ? message[..cut] : message;
